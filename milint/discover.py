@@ -1,0 +1,160 @@
+"""Find the files to check: walk folders git-aware, never leave the tree, classify by name."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+from .classify import needs_head
+from .gitignore import IgnoreFile, is_ignored
+
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", "vendor", "third_party",
+    "bower_components", "site-packages", ".eggs",
+})
+
+
+@dataclass
+class Candidate:
+    path: Path  # absolute
+    relpath: str  # relative to the run's root, '/'-separated
+    kind: Optional[str]  # None: decide from the first bytes
+    explicit: bool = False  # named on the command line
+
+
+@dataclass
+class Notice:
+    path: str
+    message: str
+    level: str = "note"  # "note", "warning" or "error" (an error makes the run exit 2)
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def find_repo_root(start: Path) -> Optional[Path]:
+    for folder in [start, *start.parents]:
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def _ancestor_ignores(folder: Path, base: Path) -> list[IgnoreFile]:
+    """.git/info/exclude and the .gitignore files from `base` down to (not including) `folder`;
+    patterns are matched against paths relative to `base` (the repository root)."""
+    files = []
+    exclude = IgnoreFile.read(base / ".git" / "info" / "exclude", "")
+    if exclude:
+        files.append(exclude)
+    for d in [base] + [p for p in reversed(folder.parents) if base in p.parents]:
+        if d == folder:
+            continue
+        f = IgnoreFile.read(d / ".gitignore", relative(d, base) if d != base else "")
+        if f:
+            files.append(f)
+    return files
+
+
+def discover(paths: list[str], root: Path, classify: Callable[[str], Optional[str]],
+             notices: list[Notice], forced_kind: Optional[str] = None,
+             use_gitignore: bool = True) -> Iterator[Candidate]:
+    """Candidates in a stable order; files named explicitly are always candidates."""
+    seen: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        abspath = Path(os.path.abspath(path))
+        if not os.path.lexists(abspath):
+            notices.append(Notice(raw, "no such file or folder", "error"))
+            continue
+        if abspath.is_dir() and not abspath.is_symlink():
+            yield from _walk(abspath, root, classify, notices, forced_kind, use_gitignore, seen)
+            continue
+        if not abspath.is_file():
+            notices.append(Notice(raw, "not a regular file; skipped"))
+            continue
+        key = str(abspath.resolve())
+        if key in seen:
+            continue
+        seen.add(key)
+        kind = forced_kind or classify(abspath.name)
+        if kind is None and not needs_head(abspath.name):
+            continue  # a named file milint does not read (pre-commit may pass any file)
+        yield Candidate(abspath, relative(abspath, root), kind, explicit=True)
+
+
+def _walk(top: Path, root: Path, classify, notices: list[Notice], forced_kind: Optional[str],
+          use_gitignore: bool, seen: set[str]) -> Iterator[Candidate]:
+    # ignore patterns are relative to the repository root (or the walked folder outside git)
+    ig_root = (find_repo_root(top) or top) if use_gitignore else top
+    base_ignores = _ancestor_ignores(top, ig_root) if use_gitignore else []
+    real_top = top.resolve()
+    stack: list[tuple[Path, list[IgnoreFile]]] = [(top, base_ignores)]
+    while stack:
+        folder, ignores = stack.pop()
+        if use_gitignore:
+            own = IgnoreFile.read(folder / ".gitignore", relative(folder, ig_root) if folder != ig_root else "")
+            if own is not None:
+                ignores = ignores + [own]
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            notices.append(Notice(relative(folder, root), f"cannot read folder: {exc.strerror or exc}", "warning"))
+            continue
+        subdirs = []
+        for entry in entries:
+            path = Path(entry.path)
+            rel = relative(path, root)
+            ig_rel = relative(path, ig_root)
+            try:
+                if entry.is_symlink():
+                    target = _symlink_target(path, real_top)
+                    if target is None:
+                        notices.append(Notice(rel, "symbolic link that leads outside the checked tree "
+                                                   "or nowhere; not followed"))
+                        continue
+                    if target.is_dir():
+                        continue  # folders inside the tree are walked on their own; no loops
+                    is_dir = False
+                else:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError as exc:
+                notices.append(Notice(rel, f"cannot inspect: {exc.strerror or exc}", "warning"))
+                continue
+            if is_dir:
+                if entry.name in SKIP_DIRS:
+                    continue
+                if ignores and is_ignored(ignores, ig_rel, True):
+                    continue
+                subdirs.append(path)
+                continue
+            if not entry.is_file() and not entry.is_symlink():
+                continue
+            kind = forced_kind or classify(entry.name)
+            if kind is None and not needs_head(entry.name):
+                continue
+            if ignores and is_ignored(ignores, ig_rel, False):
+                continue
+            key = os.path.realpath(path)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield Candidate(path, rel, kind)
+        for sub in reversed(subdirs):
+            stack.append((sub, ignores))
+
+
+def _symlink_target(path: Path, real_top: Path) -> Optional[Path]:
+    """Where a link leads, if that is inside the checked tree; None for outside, loops, dangling."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if target != real_top and real_top not in target.parents:
+        return None
+    return target

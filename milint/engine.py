@@ -1,0 +1,308 @@
+"""The only place that knows the order of the stages:
+discover -> read -> prefilter -> parse (sources) -> facts -> checks -> findings."""
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from . import __version__
+from .discover import Candidate, Notice, discover
+from .findings import Finding, Region, Related, Replacement, assign_fingerprints, format_message
+from .rulebook import Rule, load_rules, select_rules
+
+PARSE_ERROR = "MI900"
+FILE_SKIPPED = "MI901"
+DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
+HEAD_BYTES = 8192
+
+
+@dataclass
+class Settings:
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    forced_kind: Optional[str] = None
+    prefilter: bool = True
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    jobs: int = 1
+    load_entrypoints: bool = True
+    extra_rule_paths: list[str] = field(default_factory=list)
+    level_overrides: dict = field(default_factory=dict)
+    use_gitignore: bool = True
+    root: Optional[str] = None
+
+
+class Toolbox:
+    """Plugins, every known rule, the checks bound to them, and the reporters."""
+
+    def __init__(self, settings: Settings):
+        from .checks.declarative import DeclarativeCheck
+        from .plugin import plugin_manager
+
+        self.pm = plugin_manager(load_entrypoints=settings.load_entrypoints)
+        checks: dict[str, Callable] = {}
+        for table in self.pm.hook.milint_checks():
+            checks.update(table or {})
+        rule_paths: list[tuple[str, Path]] = []
+        for plugin, paths in zip(self._plugin_names("milint_rule_paths"), self.pm.hook.milint_rule_paths()):
+            rule_paths.extend((plugin, Path(p)) for p in paths or [])
+        rule_paths.extend(("config", Path(p)) for p in settings.extra_rule_paths)
+        self.rules: list[Rule] = []
+        seen: dict[str, Rule] = {}
+        for origin, path in sorted(rule_paths, key=lambda item: item[0] != "milint.checks.plugin"):
+            for rule in load_rules([path]):
+                rule.origin = "milint" if origin == "milint.checks.plugin" else origin
+                if rule.id in seen:
+                    raise ValueError(f"rule {rule.id} is defined twice: {seen[rule.id].source} and {rule.source}")
+                seen[rule.id] = rule
+                self.rules.append(rule)
+        self.rules.sort(key=lambda r: r.id)
+        self.by_id = {r.id: r for r in self.rules}
+        self.checks: dict[str, Callable] = {}
+        for rule in self.rules:
+            if rule.check == "python":
+                if rule.id not in checks:
+                    raise ValueError(f"{rule.source}: rule {rule.id} says check: python, "
+                                     "but no plugin registers a check for it")
+                self.checks[rule.id] = checks[rule.id]
+            elif isinstance(rule.check, dict):
+                self.checks[rule.id] = DeclarativeCheck(rule.check, rule.source)
+        reporters: dict[str, Callable] = {}
+        for table in reversed(self.pm.hook.milint_reporters()):
+            reporters.update(table or {})
+        self.reporters = reporters
+
+    def _plugin_names(self, hook_name: str) -> list[str]:
+        impls = getattr(self.pm.hook, hook_name).get_hookimpls()
+        return [impl.plugin_name for impl in reversed(impls)]  # the order results come back in
+
+    def find(self, key: str) -> Optional[Rule]:
+        key = key.strip()
+        return self.by_id.get(key.upper()) or next((r for r in self.rules if r.name == key.lower()), None)
+
+    def classify(self, name: str, head: bytes = b"") -> Optional[str]:
+        return self.pm.hook.milint_classify(name=name, head=head)
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    notices: list[Notice]
+    rules: list[Rule]
+    root: Path
+    files_seen: int = 0
+    files_parsed: int = 0
+    errors: int = 0  # internal errors: the run exits 2
+    version: str = __version__
+
+
+class FileChecker:
+    """Everything needed to check one file; built once per process."""
+
+    def __init__(self, toolbox: Toolbox, rules: list[Rule], settings: Settings):
+        self.toolbox = toolbox
+        self.settings = settings
+        self.rules = [r for r in rules if not r.is_tool_rule]
+        self.tool_rules = {r.id: r for r in rules if r.is_tool_rule}
+        triggers = sorted({t for r in self.rules for t in r.triggers_lower})
+        self.triggers = tuple(t.encode("utf-8") for t in triggers)
+
+    def passes_prefilter(self, data_lower: bytes) -> bool:
+        return any(t in data_lower for t in self.triggers)
+
+    def check(self, candidate: Candidate) -> tuple[list[Finding], list[Notice], bool]:
+        """Findings and notices of one file, and whether it was parsed."""
+        from .document import Document
+        from .text import DecodeError, decode, looks_binary
+
+        notices: list[Notice] = []
+        rel = candidate.relpath
+        try:
+            size = os.path.getsize(candidate.path)
+            if size > self.settings.max_file_size:
+                return self._skipped(rel, f"file is {size:,} bytes, over the {self.settings.max_file_size:,}-byte "
+                                     "limit; not checked", notices), notices, False
+            with open(candidate.path, "rb") as fh:
+                data = fh.read(self.settings.max_file_size + 1)
+        except OSError as exc:
+            notices.append(Notice(rel, f"cannot read file: {exc.strerror or exc}", "warning"))
+            return [], notices, False
+        head = data[:HEAD_BYTES]
+        kind = candidate.kind or self.toolbox.classify(candidate.path.name, head)
+        if kind is None:
+            return [], notices, False
+        if looks_binary(head):
+            if candidate.kind is not None:
+                return self._skipped(rel, f"binary content in a {kind} file; not checked", notices), notices, False
+            return [], notices, False
+        if self.settings.prefilter and not (self.passes_prefilter(data.lower()) or b"\x00" in head):
+            return [], notices, False
+        try:
+            decoded = decode(data)
+        except DecodeError as exc:
+            doc = Document(candidate.path, rel, kind, decode(b""))
+            return self._parse_error(doc, str(exc), None, notices, byte_offset=exc.offset,
+                                     data=data), notices, False
+        document = Document(candidate.path, rel, kind, decoded)
+        if self.settings.prefilter and b"\x00" in head and not any(
+                t.decode("utf-8") in document.lower for t in self.triggers):
+            return [], notices, False
+        try:
+            facts = [f for part in self.toolbox.pm.hook.milint_extract_facts(document=document)
+                     if part for f in part]
+        except RecursionError:
+            document.problem("too deeply nested to read")
+            facts = []
+        except Exception as exc:  # a bug in a source: report it, keep checking other files
+            notices.append(Notice(rel, f"internal error while reading: {exc!r}\n{traceback.format_exc()}", "error"))
+            return [], notices, True
+        findings: list[Finding] = []
+        for message, start, end in document.problems:
+            findings.extend(self._parse_error(document, message, (start, end), notices))
+        findings.extend(self.run_rules(document, facts, notices))
+        return findings, notices, True
+
+    def run_rules(self, document, facts: list[dict], notices: list[Notice]) -> list[Finding]:
+        from .checks import CheckContext
+
+        findings: list[Finding] = []
+        if not facts:
+            return findings
+        lower = document.lower
+        for rule in self.rules:
+            check = self.toolbox.checks.get(rule.id)
+            if check is None:
+                continue
+            if self.settings.prefilter and not any(t in lower for t in rule.triggers_lower):
+                continue
+            try:
+                for hit in check(CheckContext(document, facts, rule)):
+                    findings.append(self.to_finding(rule, document, hit))
+            except Exception as exc:  # a bug in a rule: report it, keep going
+                notices.append(Notice(document.relpath, f"internal error in rule {rule.id}: {exc!r}\n"
+                                      f"{traceback.format_exc()}", "error"))
+        return findings
+
+    def level_of(self, rule: Rule) -> str:
+        return self.settings.level_overrides.get(rule.id, rule.level)
+
+    def to_finding(self, rule: Rule, document, hit) -> Finding:
+        start, end = hit.at.span()
+        region = Region(*document.region(start, end))
+        message = format_message(hit.message or rule.message, hit.args)
+        fix = [Replacement(s, e, edit.text, Region(*document.region(s, e)))
+               for edit in hit.fix or [] for s, e in [edit.at.span()]]
+        related = []
+        for at, text in hit.related:
+            s, e = at.span()
+            related.append(Related(document.relpath, Region(*document.region(s, e)), text))
+        return Finding(rule.id, rule.name, self.level_of(rule), message, document.relpath, region,
+                       start, end, document.text[start:end], fix, related)
+
+    def _skipped(self, rel: str, message: str, notices: list[Notice]) -> list[Finding]:
+        rule = self.tool_rules.get(FILE_SKIPPED)
+        if rule is None:
+            notices.append(Notice(rel, message))
+            return []
+        return [Finding(rule.id, rule.name, self.level_of(rule), message, rel, Region(1, 1, 1, 1))]
+
+    def _parse_error(self, document, message: str, span: Optional[tuple[int, int]], notices: list[Notice],
+                     byte_offset: Optional[int] = None, data: bytes = b"") -> list[Finding]:
+        if span is not None:
+            region = Region(*document.region(*span))
+        else:  # undecodable bytes: the line and column of the first bad byte
+            before = data[:byte_offset or 0]
+            line = before.count(b"\n") + 1
+            col = len(before) - (before.rfind(b"\n") + 1) + 1
+            region = Region(line, col, line, col)
+        rule = self.tool_rules.get(PARSE_ERROR)
+        notices.append(Notice(document.relpath, f"{region.start_line}:{region.start_column}: {message}", "warning"))
+        if rule is None:
+            return []
+        start, end = span or (0, 0)
+        return [Finding(rule.id, rule.name, self.level_of(rule), message, document.relpath, region, start, end,
+                        document.text[start:end])]
+
+
+# one per worker process
+_WORKER: Optional[FileChecker] = None
+
+
+def _init_worker(settings: Settings, rule_ids: list[str]) -> None:
+    global _WORKER
+    toolbox = Toolbox(settings)
+    _WORKER = FileChecker(toolbox, [toolbox.by_id[i] for i in rule_ids], settings)
+
+
+def _check_in_worker(candidate: Candidate):
+    return _WORKER.check(candidate)
+
+
+def run(paths: list[str], settings: Settings, toolbox: Optional[Toolbox] = None) -> Report:
+    toolbox = toolbox or Toolbox(settings)
+    rules = select_rules(toolbox.rules, settings.select, settings.ignore, settings.extend_select)
+    root = Path(settings.root or os.getcwd()).resolve()
+    notices: list[Notice] = []
+    candidates = list(discover(paths or ["."], root, lambda name: toolbox.classify(name),
+                               notices, settings.forced_kind, settings.use_gitignore))
+    candidates.sort(key=lambda c: c.relpath)
+    checker = FileChecker(toolbox, rules, settings)
+    findings: list[Finding] = []
+    parsed = 0
+    if settings.jobs > 1 and len(candidates) > 1:
+        results = _run_parallel(candidates, settings, rules)
+    else:
+        results = (checker.check(c) for c in candidates)
+    for file_findings, file_notices, was_parsed in results:
+        findings.extend(file_findings)
+        notices.extend(file_notices)
+        parsed += was_parsed
+    findings.sort(key=lambda f: f.sort_key)
+    assign_fingerprints(findings)
+    errors = sum(1 for n in notices if n.level == "error")
+    return Report(findings, notices, rules, root, len(candidates), parsed, errors)
+
+
+def _run_parallel(candidates: list[Candidate], settings: Settings, rules: list[Rule]):
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    chunk = max(1, min(64, len(candidates) // (settings.jobs * 8) or 1))
+    with ctx.Pool(settings.jobs, initializer=_init_worker, initargs=(settings, [r.id for r in rules])) as pool:
+        yield from pool.imap(_check_in_worker, candidates, chunksize=chunk)
+
+
+def example_findings(code: str, filename: str, toolbox: Toolbox, rules: Optional[list[Rule]] = None,
+                     kind: Optional[str] = None, prefilter: bool = True) -> list[Finding]:
+    """Check one in-memory snippet as if it were a file of that name (used by rule examples)."""
+    import tempfile
+
+    settings = Settings(prefilter=prefilter, forced_kind=kind)
+    checker = FileChecker(toolbox, rules if rules is not None else toolbox.rules, settings)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / filename
+        path.write_bytes(code.encode("utf-8") if isinstance(code, str) else code)
+        candidate = Candidate(path, filename, kind or toolbox.classify(filename))
+        found, _, _ = checker.check(candidate)
+    found.sort(key=lambda f: f.sort_key)
+    return found
+
+
+def exit_code(report: Report, fail_on: str) -> int:
+    from .rulebook import LEVEL_RANK
+
+    if report.errors:
+        return 2
+    if fail_on == "never":
+        return 0
+    threshold = LEVEL_RANK[fail_on]
+    failing = [f for f in report.findings if f.suppression is None and LEVEL_RANK[f.level] >= threshold]
+    return 1 if failing else 0
+
+
+def describe(value: Any) -> str:  # pragma: no cover - debugging aid
+    return repr(value)

@@ -1,0 +1,1 @@
+"""Output formats.  Each renders a finished `milint.engine.Report` into text."""

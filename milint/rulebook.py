@@ -1,0 +1,209 @@
+"""Rules as data: load, validate and select the YAML rule files.
+
+Each rule is one YAML file, the single source of truth for its id, name, level, message,
+documentation, seed citation, triggers and examples.  Listing, explaining, SARIF metadata, the
+literal prefilter and the example tests all read from here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+LEVELS = ("error", "warning", "note")
+LEVEL_RANK = {"note": 1, "warning": 2, "error": 3}
+
+_ID = re.compile(r"^[A-Z][A-Z0-9]*[0-9]{3}$")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_CITATION = re.compile(r"^L\d+(?:[-\u2013]L?\d+)?$")
+
+_REQUIRED = ("id", "name", "level", "summary", "message", "docs", "triggers", "examples", "check")
+_OPTIONAL = ("seed", "references", "tags", "precision", "applies-to", "facts", "fix", "options",
+             "family")
+_DOC_KEYS = ("what", "why", "fix", "notes")
+_EXAMPLE_KEYS = ("file", "verdict", "code", "at", "fixed", "note", "as")
+
+
+class RuleError(ValueError):
+    """A rule file that does not follow the rule schema."""
+
+
+@dataclass
+class Example:
+    file: str
+    verdict: str  # "bad" or "good"
+    code: str
+    at: list[str] = field(default_factory=list)  # region texts the bad example must be reported at
+    fixed: Optional[str] = None  # the code after `--fix`
+    note: str = ""
+    kind: Optional[str] = None  # force a file kind (like --as)
+
+
+@dataclass
+class Rule:
+    id: str
+    name: str
+    level: str
+    summary: str
+    message: str
+    docs: dict
+    triggers: list[str]
+    examples: list[Example]
+    check: Any  # "python", "tool", or a declarative mapping
+    seed: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    precision: str = "high"
+    applies_to: list[str] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)
+    fix: Optional[str] = None
+    options: dict = field(default_factory=dict)
+    family: str = ""
+    source: str = ""  # the file it came from
+    origin: str = "milint"  # the plugin that provided it
+
+    @property
+    def is_tool_rule(self) -> bool:
+        return self.check == "tool"
+
+    @property
+    def triggers_lower(self) -> tuple[str, ...]:
+        return tuple(t.lower() for t in self.triggers)
+
+
+def _fail(source: str, message: str) -> RuleError:
+    return RuleError(f"{source}: {message}")
+
+
+def rule_from_data(data: Any, source: str) -> Rule:
+    """Validate one parsed rule file and build its Rule."""
+    if not isinstance(data, dict):
+        raise _fail(source, "a rule file must hold a mapping")
+    unknown = sorted(set(data) - set(_REQUIRED) - set(_OPTIONAL))
+    if unknown:
+        raise _fail(source, f"unknown key(s): {', '.join(unknown)}")
+    missing = [k for k in _REQUIRED if k not in data]
+    if missing:
+        raise _fail(source, f"missing key(s): {', '.join(missing)}")
+    rid, name, level = data["id"], data["name"], data["level"]
+    if not isinstance(rid, str) or not _ID.match(rid):
+        raise _fail(source, f"id {rid!r} must look like MI201 (capital letters, then three digits)")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise _fail(source, f"name {name!r} must be kebab-case")
+    if level not in LEVELS:
+        raise _fail(source, f"level {level!r} must be one of {', '.join(LEVELS)}")
+    docs = data["docs"]
+    if not isinstance(docs, dict) or not {"what", "why"} <= set(docs) or set(docs) - set(_DOC_KEYS):
+        raise _fail(source, f"docs must have 'what' and 'why' (and may have {', '.join(_DOC_KEYS[2:])})")
+    check = data["check"]
+    if check not in ("python", "tool") and not isinstance(check, dict):
+        raise _fail(source, "check must be 'python', 'tool' or a declarative mapping")
+    triggers = data["triggers"]
+    if not isinstance(triggers, list) or not all(isinstance(t, str) and t for t in triggers):
+        raise _fail(source, "triggers must be a list of non-empty strings")
+    if not triggers and check != "tool":
+        raise _fail(source, "a rule needs at least one trigger string (the prefilter relies on it)")
+    seed = [str(s) for s in data.get("seed") or []]
+    for citation in seed:
+        if not _CITATION.match(citation):
+            raise _fail(source, f"seed citation {citation!r} must look like L2223 or L9089-L9091")
+    if not seed and not data.get("references"):
+        raise _fail(source, "a rule must cite the seed (seed: [L402]) or a reference")
+    examples = [_example(e, source) for e in data["examples"] or []]
+    verdicts = {e.verdict for e in examples}
+    if check != "tool" and not {"bad", "good"} <= verdicts:
+        raise _fail(source, "a rule needs at least one bad and one good example")
+    return Rule(
+        id=rid, name=name, level=level, summary=str(data["summary"]).strip(),
+        message=str(data["message"]).strip(), docs={k: str(v).strip() for k, v in docs.items()},
+        triggers=list(triggers), examples=examples, check=check, seed=seed,
+        references=[str(r) for r in data.get("references") or []],
+        tags=[str(t) for t in data.get("tags") or []], precision=str(data.get("precision", "high")),
+        applies_to=[str(a) for a in data.get("applies-to") or []],
+        facts=[str(f) for f in data.get("facts") or []], fix=data.get("fix"),
+        options=dict(data.get("options") or {}), family=str(data.get("family", "")), source=source,
+    )
+
+
+def _example(data: Any, source: str) -> Example:
+    if not isinstance(data, dict):
+        raise _fail(source, "each example must be a mapping")
+    unknown = sorted(set(data) - set(_EXAMPLE_KEYS))
+    if unknown:
+        raise _fail(source, f"example has unknown key(s): {', '.join(unknown)}")
+    if data.get("verdict") not in ("bad", "good") or not data.get("file") or "code" not in data:
+        raise _fail(source, "each example needs file, verdict (bad/good) and code")
+    at = data.get("at") or []
+    at = [at] if isinstance(at, str) else [str(a) for a in at]
+    if data["verdict"] == "bad" and not at:
+        raise _fail(source, f"bad example {data['file']} must say where the finding is (at:)")
+    return Example(file=str(data["file"]), verdict=data["verdict"], code=str(data["code"]), at=at,
+                   fixed=data.get("fixed"), note=str(data.get("note", "")), kind=data.get("as"))
+
+
+def load_rule_file(path: Path) -> list[Rule]:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        with open(path, "rb") as fh:
+            data = yaml.load(fh, Loader=loader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleError(f"{path}: cannot read rule file: {exc}") from None
+    items = data if isinstance(data, list) else [data]
+    return [rule_from_data(item, str(path)) for item in items]
+
+
+def load_rules(paths: Iterable[Path]) -> list[Rule]:
+    """Rules from YAML files and folders of them, in file-name order."""
+    rules: list[Rule] = []
+    for path in paths:
+        path = Path(path)
+        files = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
+        for file in files:
+            rules.extend(load_rule_file(file))
+    return rules
+
+
+FAMILIES = {
+    "MI1": "token endpoints and the VM extension",
+    "MI2": "token audiences",
+    "MI3": "identity resources and identity blocks",
+    "MI4": "Azure CLI and PowerShell identity commands",
+    "MI5": "REST calls around identities",
+    "MI6": "identifiers and role assignments",
+    "MI7": "SDK credentials and libraries",
+    "MI9": "milint itself",
+}
+
+
+def family_of(rule: Rule) -> str:
+    if rule.family:
+        return rule.family
+    return FAMILIES.get(rule.id[:3], "")
+
+
+class SelectionError(ValueError):
+    """A --select/--ignore entry that names no rule."""
+
+
+def matches(rule: Rule, selector: str) -> bool:
+    s = selector.strip()
+    if s.upper() == "ALL":
+        return True
+    return rule.id == s.upper() or rule.name == s.lower() or rule.id.startswith(s.upper())
+
+
+def select_rules(rules: list[Rule], select: Optional[list[str]] = None,
+                 ignore: Optional[list[str]] = None, extend_select: Optional[list[str]] = None) -> list[Rule]:
+    """ruff-style selection: `select` replaces the default (all), `ignore` removes."""
+    for selector in (select or []) + (ignore or []) + (extend_select or []):
+        if not any(matches(r, selector) for r in rules):
+            raise SelectionError(f"{selector!r} matches no rule id, id prefix or rule name")
+    chosen = [r for r in rules if not select or any(matches(r, s) for s in select)]
+    if extend_select:
+        chosen += [r for r in rules if r not in chosen and any(matches(r, s) for s in extend_select)]
+    if ignore:
+        chosen = [r for r in chosen if not any(matches(r, s) for s in ignore)]
+    return sorted(chosen, key=lambda r: r.id)

@@ -1,0 +1,29 @@
+"""Shared fixtures: one toolbox (plugins + rules) for the whole session, without entry points; and
+every SARIF log any test renders in-process is validated against the official schema."""
+import json
+
+import pytest
+
+from milint.engine import Settings, Toolbox
+
+
+@pytest.fixture(scope="session")
+def toolbox():
+    return Toolbox(Settings(load_entrypoints=False))
+
+
+@pytest.fixture(autouse=True)
+def _validate_every_sarif(monkeypatch):
+    from milint.report import sarif
+
+    original = sarif.render
+
+    def checked(report, **options):
+        text = original(report, **options)
+        from sarif_schema import validation_errors
+
+        errors = validation_errors(json.loads(text))
+        assert not errors, "invalid SARIF:\n" + "\n".join(errors[:20])
+        return text
+
+    monkeypatch.setattr(sarif, "render", checked)
