@@ -4,28 +4,18 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-EXTENSIONS = {
-    ".json": "json", ".jsonc": "json",
-    ".sh": "bash", ".bash": "bash", ".azcli": "bash", ".ksh": "bash", ".zsh": "bash",
-    ".ps1": "powershell", ".psm1": "powershell",
-}
-NAMES: dict[str, str] = {}
+from .kinds import BY_EXTENSION, BY_FILENAME, BY_INTERPRETER
 
 _SHEBANG = re.compile(rb"^#!\s*(?:/usr)?(?:/local)?/bin/(?:env\s+(?:-S\s+)?)?([A-Za-z0-9_.-]+)")
-_SHEBANG_KINDS = {"bash": "bash", "sh": "bash", "dash": "bash", "zsh": "bash", "ksh": "bash",
-                  "pwsh": "powershell", "powershell": "powershell"}
-
-# what `--as` accepts
-KINDS = ("arm", "json", "bash", "powershell")
 
 
 def kind_from_name(name: str) -> Optional[str]:
     low = name.lower()
-    if low in NAMES:
-        return NAMES[low]
+    if low in BY_FILENAME:
+        return BY_FILENAME[low]
     dot = low.rfind(".")
     if dot > 0:
-        return EXTENSIONS.get(low[dot:])
+        return BY_EXTENSION.get(low[dot:])
     return None
 
 
@@ -33,7 +23,8 @@ def kind_from_head(head: bytes) -> Optional[str]:
     m = _SHEBANG.match(head)
     if not m:
         return None
-    return _SHEBANG_KINDS.get(m.group(1).decode("ascii", "replace"))
+    program = m.group(1).decode("ascii", "replace")
+    return BY_INTERPRETER.get(program) or BY_INTERPRETER.get(program.rstrip("0123456789."))
 
 
 def needs_head(name: str) -> bool:

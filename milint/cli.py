@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=("error", "warning", "note", "never"), default="warning",
                        help="exit 1 when a finding at or above this level remains (default: warning)")
     check.add_argument("--as", dest="forced_kind", metavar="KIND",
-                       help="read every file as this kind (arm, json, bash, powershell)")
+                       help="read every file as this kind (arm, json, bash, powershell, markdown, python, ...)")
     check.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="check files in N processes")
     check.add_argument("--no-prefilter", action="store_true",
                        help="parse every file, even those that mention none of the rules' trigger words")
@@ -65,12 +65,12 @@ def _toolbox(settings=None):
 
 
 def cmd_check(args) -> int:
-    from .classify import KINDS
+    from .kinds import FORCIBLE
     from .engine import DEFAULT_MAX_FILE_SIZE, Settings, exit_code, run
     from .rulebook import SelectionError
 
-    if args.forced_kind and args.forced_kind not in KINDS:
-        raise UsageError(f"--as {args.forced_kind}: unknown kind; choose one of {', '.join(KINDS)}")
+    if args.forced_kind and args.forced_kind not in FORCIBLE:
+        raise UsageError(f"--as {args.forced_kind}: unknown kind; choose one of {', '.join(FORCIBLE)}")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     settings = Settings(select=_split(args.select), ignore=_split(args.ignore),

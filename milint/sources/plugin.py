@@ -12,7 +12,7 @@ def milint_classify(name: str, head: bytes) -> Optional[str]:
     return kind_from_name(name) or (kind_from_head(head) if head else None)
 
 
-def _context(document):
+def document_context(document):
     from ..facts.requests import Context
     from ..facts.scripts import mentions_cloud_shell
 
@@ -21,22 +21,18 @@ def _context(document):
 
 @hookimpl
 def milint_extract_facts(document) -> Optional[list[dict]]:
-    kind = document.kind
-    if kind in ("json", "arm", "arm-parameters"):
-        return _json_facts(document)
-    if kind == "bash":
-        from ..facts.shell_facts import shell_facts
+    if document.kind in ("json", "arm", "arm-parameters"):
+        return _json_file_facts(document)
+    from ..facts.dispatch import extractor
 
-        return shell_facts(document.source, _context(document))
-    if kind == "powershell":
-        from ..facts.powershell_facts import powershell_facts
-
-        return powershell_facts(document.source, _context(document))
-    return None
+    func = extractor(document.kind)
+    if func is None:
+        return None
+    return func(document.source, document_context(document))
 
 
-def _json_facts(document) -> list[dict]:
-    from .arm import schema_kind
+def _json_file_facts(document) -> list[dict]:
+    from ..facts.json_facts import facts_of_json
     from .jsonc import JsonDocument, JsonError
 
     try:
@@ -44,12 +40,5 @@ def _json_facts(document) -> list[dict]:
     except JsonError as exc:
         document.problem(f"not valid JSON: {exc.message}", exc.offset, exc.offset + 1)
         return []
-    schema = schema_kind(parsed.value)
-    if schema == "template" or (document.kind == "arm" and isinstance(parsed.value, dict)):
-        from ..facts.arm_facts import arm_template_facts
-
-        document.kind = "arm"
-        return arm_template_facts(parsed, _context(document))
-    if schema == "parameters":
-        document.kind = "arm-parameters"
-    return []
+    document.kind, facts = facts_of_json(parsed, document_context(document), as_template=document.kind == "arm")
+    return facts
