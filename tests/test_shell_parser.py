@@ -206,7 +206,8 @@ def test_process_substitution_and_braced_default():
 
 
 def test_arithmetic_is_unknown_and_not_commands():
-    script = "echo $((1 + (2*3))) $( (az sub) )\n(( i++ )) || az ok\nfor ((i=0; i<3; i++)); do az n; done\n"
+    script = ("echo $((1 + (2*3))) $( (az sub) )\n(( i++ )) || az ok\n"
+              "for ((i=0; i<3; i++)); do az n; done\n")
     cmds = parse(script)
     assert programs(cmds) == ["echo \ufffc \ufffc", "az sub", "az ok", "az n"]
     assert source_of(script, cmds[0].words[1]) == "$((1 + (2*3)))"
