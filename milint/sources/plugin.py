@@ -12,11 +12,21 @@ def milint_classify(name: str, head: bytes) -> Optional[str]:
     return kind_from_name(name) or (kind_from_head(head) if head else None)
 
 
+_CLOUD_SHELL_WORDS = ("cloud shell", "cloudshell", "acc_cloud", "azureps_host_environment")
+
+
 def document_context(document):
     from ..facts.requests import Context
-    from ..facts.scripts import mentions_cloud_shell
 
-    return Context(cloud_shell=mentions_cloud_shell(document.text))
+    # plain substring tests on the lower-cased text the prefilter already made: a regex over every
+    # file cost more than parsing the file; the regex only runs when both words are there
+    lower = document.lower
+    cloud_shell = any(w in lower for w in _CLOUD_SHELL_WORDS)
+    if not cloud_shell and "cloud" in lower and "shell" in lower:
+        from ..facts.scripts import mentions_cloud_shell
+
+        cloud_shell = mentions_cloud_shell(document.text)
+    return Context(cloud_shell=cloud_shell)
 
 
 @hookimpl

@@ -1,0 +1,51 @@
+"""The literal prefilter is derived from the active rules' triggers and never changes a result:
+the fixtures and the seed give the same findings with the prefilter on and off."""
+from pathlib import Path
+
+import pytest
+
+from milint.engine import FileChecker, Settings, run
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "seed" / "000_68e52737ddb40452.txt"
+
+
+def _keys(report):
+    return sorted((f.path, f.rule_id, f.region.start_line, f.region.start_column, f.message) for f in report.findings)
+
+
+def _both(toolbox, paths, **settings):
+    on = run(paths, Settings(load_entrypoints=False, root=str(ROOT), **settings), toolbox)
+    off = run(paths, Settings(load_entrypoints=False, root=str(ROOT), prefilter=False, **settings), toolbox)
+    return on, off
+
+
+def test_fixtures_same_with_and_without_prefilter(toolbox):
+    on, off = _both(toolbox, [str(ROOT / "fixtures")])
+    assert _keys(on) == _keys(off) != []
+
+
+def test_rule_examples_same_with_and_without_prefilter(toolbox, tmp_path):
+    for rule in toolbox.rules:
+        for i, example in enumerate(rule.examples):
+            folder = tmp_path / f"{rule.id}-{i}"
+            folder.mkdir()
+            (folder / example.file).write_text(example.code, encoding="utf-8")
+    on, off = _both(toolbox, [str(tmp_path)])
+    assert _keys(on) == _keys(off)
+
+
+def test_seed_same_with_and_without_prefilter(toolbox):
+    if not SEED.exists():
+        pytest.skip("the seed is not here: ../shared/seed/000_68e52737ddb40452.txt")
+    on, off = _both(toolbox, [str(SEED)], forced_kind="markdown")
+    assert _keys(on) == _keys(off)
+
+
+def test_triggers_come_from_the_active_rules(toolbox):
+    all_rules = [r for r in toolbox.rules]
+    one = [r for r in all_rules if r.id == "MI401"]
+    checker = FileChecker(toolbox, one, Settings(load_entrypoints=False))
+    assert checker.triggers == tuple(t.encode() for t in sorted(set(one[0].triggers_lower)))
+    assert not checker.passes_prefilter(b"curl http://169.254.169.254/metadata/identity/oauth2/token")
+    assert checker.passes_prefilter(b"az vm update --set identity.type=none")
