@@ -1,0 +1,75 @@
+"""Facts from application code (Python, C#, Java, JavaScript, TypeScript, Go, Ruby): HTTP requests
+made with the usual clients (-> `rest_call` / `token_request`) and Azure SDK credentials
+(-> `sdk_credential`).  Each language has its own recogniser module; all share the token model
+(`code_model`) and the evaluation of values (`code_values`)."""
+from __future__ import annotations
+
+import importlib
+
+from ..lstr import LStr
+from .code_model import Code
+from .requests import Context, request_facts
+
+# language -> (module with its HTTP recogniser, function)
+_HTTP = {
+    "python": ("code_http_python", "python_requests"),
+    "csharp": ("code_http_csharp", "csharp_requests"),
+    "java": ("code_http_java", "java_requests"),
+    "javascript": ("code_http_js", "js_requests"),
+    "typescript": ("code_http_js", "js_requests"),
+    "go": ("code_http_go", "go_requests"),
+    "ruby": ("code_http_ruby", "ruby_requests"),
+}
+
+# A file must name one of these to hold a fact any rule reads: a token endpoint (IMDS, a local
+# oauth2 server, the App Service variables), an Azure host or a Resource Manager path, or an SDK
+# credential.  Others are not lexed at all: lexing is the expensive step.
+_MARKERS = ("169.254.169.254", "oauth2", "identity_endpoint", "msi_endpoint", "azure", "windows.net", "cloudapi",
+            "graph.microsoft", "microsoft.us", "/subscriptions", "managedidentitycredential", "defaultazurecredential",
+            "tokenprovider", "msiauthentication", "loginwithvmmsi", "msivmtoken")
+
+
+def code_facts(language: str, source: LStr, ctx: Context) -> list[dict]:
+    lower = str(source).lower()
+    if not any(m in lower for m in _MARKERS):
+        return []
+    code = Code(language, source)
+    if not code.tokens:
+        return []
+    module, func = _HTTP[language]
+    recognise = getattr(importlib.import_module(f"{__package__}.{module}"), func)
+    facts: list[dict] = []
+    for request in recognise(code):
+        facts.extend(request_facts(request, ctx))
+    from .sdk_credentials import sdk_credential_facts
+
+    facts.extend(sdk_credential_facts(code))
+    return facts
+
+
+def python_facts(source: LStr, ctx: Context) -> list[dict]:
+    return code_facts("python", source, ctx)
+
+
+def csharp_facts(source: LStr, ctx: Context) -> list[dict]:
+    return code_facts("csharp", source, ctx)
+
+
+def java_facts(source: LStr, ctx: Context) -> list[dict]:
+    return code_facts("java", source, ctx)
+
+
+def javascript_facts(source: LStr, ctx: Context) -> list[dict]:
+    return code_facts("javascript", source, ctx)
+
+
+def typescript_facts(source: LStr, ctx: Context) -> list[dict]:
+    return code_facts("typescript", source, ctx)
+
+
+def go_facts(source: LStr, ctx: Context) -> list[dict]:
+    return code_facts("go", source, ctx)
+
+
+def ruby_facts(source: LStr, ctx: Context) -> list[dict]:
+    return code_facts("ruby", source, ctx)

@@ -1,0 +1,107 @@
+"""The code lexer: string literals decoded with exact positions, comments and non-string literals
+kept out, and no exception on any input."""
+import random
+
+import pytest
+
+from milint.lstr import LStr, UNKNOWN
+from milint.sources.code import LANGUAGES, NAME, OPAQUE, STR, lex
+from milint.sources.code.lexer import _Tokenizer
+from milint.sources.code.structure import brackets, join_literals
+
+
+def strings(language, text):
+    return [t for t in lex(language, LStr.at(text, 0)) if t.kind == STR]
+
+
+def values(language, text):
+    return [str(t.value) for t in strings(language, text)]
+
+
+@pytest.mark.parametrize("language, text, expected", [
+    ("python", r'a = r"\d" + b"x" + "\x41\u00e9\N{EN DASH}\n"', ["\\d", "x", "Aé–\n"]),
+    ("python", 'x = """one\n"two"\n"""', ['one\n"two"\n']),
+    ("python", "f'{{a}}{b!r:>3}c'", ["{a}" + UNKNOWN + "c"]),
+    ("csharp", r'var s = @"C:\path ""q""" + "tab\t\u0041" + $"{x}y{{";', ['C:\\path "q"', "tab\tA", UNKNOWN + "y{"]),
+    ("csharp", 'var r = $$"""\n    {{x}} {raw}\n    """;', [UNKNOWN + " {raw}"]),
+    ("java", r'String s = "a\"b\u0041" + """' + '\n      text\n        more\n      """;', ['a"bA', "text\n  more\n"]),
+    ("javascript", r"const a = 'it\'s' + `t${x + '}'}e` + '\x41\u{1F600}';", ["it's", "t" + UNKNOWN + "e", "A\U0001F600"]),
+    ("typescript", "const u: string = `a${b}` as string;", ["a" + UNKNOWN]),
+    ("go", 'u := `raw\\n"x"` + "tab\\t\\x41"', ['raw\\n"x"', "tab\tA"]),
+    ("ruby", "s = %q(a (nested) 'q') + 'it\\'s' + \"x#{y}z\" + %Q[plain]", ["a (nested) 'q'", "it's", "x" + UNKNOWN + "z", "plain"]),
+])
+def test_literal_values(language, text, expected):
+    assert values(language, text) == expected
+
+
+@pytest.mark.parametrize("language, text", [
+    ("python", '# requests.get("http://169.254.169.254")\nx = 1'),
+    ("csharp", '/* "not a string" */ // "nor this"\nint x = 1;'),
+    ("java", '/** "doc" */ int x = 1; // "c"'),
+    ("javascript", 'const r = /"not a string"/g; // "c"'),
+    ("go", "// \"c\"\nr := 'x'"),
+    ("ruby", '# "c"\n=begin\n"block"\n=end\nx = `ls "dir"`'),
+])
+def test_comments_regexes_and_chars_are_not_strings(language, text):
+    assert strings(language, text) == []
+
+
+def test_positions_point_into_the_literal():
+    text = 'x = "a\\tb" + "https://management.azure.com"'
+    first, second = strings("python", text)
+    assert first.value.span(2, 3) == (text.index("b"), text.index("b") + 1)
+    assert first.value.span(1, 2) == (text.index("\\t"), text.index("\\t") + 2)  # the escape as a whole
+    s, e = second.value.span()
+    assert text[s:e] == "https://management.azure.com"
+
+
+@pytest.mark.parametrize("language", ["python", "javascript", "go", "csharp"])
+def test_unterminated_literal_has_no_known_value(language):
+    for tok in strings(language, 'a = "no end\nb = "ok"'):
+        assert "no end" not in str(tok.value) or not tok.value.known
+
+
+def test_hole_expression_and_its_tokens():
+    (tok,) = strings("javascript", "const u = `${process.env.IDENTITY_ENDPOINT}?resource=x`;")
+    (hole,) = tok.holes
+    assert hole.expression == "process.env.IDENTITY_ENDPOINT"
+    assert [t.text for t in hole.tokens() if t.kind == NAME] == ["process", "env", "IDENTITY_ENDPOINT"]
+
+
+def test_line_breaks_are_recorded():
+    tokens = lex("go", LStr.at("a := 1\nb := 2", 0))
+    assert [t.nl for t in tokens] == [False, False, False, True, False, False]
+
+
+def test_join_adjacent_and_plus():
+    text = 'u = ("http://a" "/b") + x + "?c"'
+    tokens = lex("python", LStr.at(text, 0))
+    partner, _ = brackets(tokens)
+    value = join_literals(tokens, partner, 2, len(tokens), "python")
+    assert str(value) == "http://a/b" + UNKNOWN + "?c"
+    assert text[slice(*value.span(8, 10))] == "/b"
+
+
+def test_opaque_tokens_for_ruby_heredoc_and_regex():
+    kinds = {t.kind for t in lex("ruby", LStr.at("s = <<~EOS\n  body\nEOS\nr = /x/", 0))}
+    assert OPAQUE in kinds and STR not in kinds
+
+
+_ALPHABET = "\"'`\\${}()[]#%@/*\n\r\t abcxyz01:=+.,;?<>!qQrfbu~|&-"
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_random_input_never_raises_and_spans_stay_inside(language):
+    rng = random.Random(20261126)
+    for _ in range(300):
+        text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 120)))
+        source = LStr.at(text, 0)
+        tokens = _Tokenizer(language, source, text).run()  # the raw tokenizer: nothing swallowed
+        last = 0
+        for tok in tokens:
+            assert 0 <= tok.start < tok.end <= len(text)
+            assert tok.start >= last
+            last = tok.end
+            if tok.kind == STR:
+                s, e = tok.value.span()
+                assert tok.start <= s <= e <= tok.end
