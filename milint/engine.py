@@ -1,5 +1,6 @@
 """The only place that knows the order of the stages:
-discover -> read -> prefilter -> parse (sources) -> facts -> checks -> findings."""
+discover -> include/exclude -> read -> prefilter -> parse (sources) -> facts -> checks -> findings
+-> inline suppressions -> per-file ignores -> fingerprints -> baseline; and, on request, fixes."""
 from __future__ import annotations
 
 import os
@@ -10,11 +11,13 @@ from typing import Any, Callable, Optional
 
 from . import __version__
 from .discover import Candidate, Notice, discover
-from .findings import Finding, Region, Related, Replacement, assign_fingerprints, format_message
+from .findings import (Finding, Region, Related, Replacement, Suppression, assign_fingerprints,
+                       format_message)
 from .rulebook import Rule, load_rules, select_rules
 
 PARSE_ERROR = "MI900"
 FILE_SKIPPED = "MI901"
+SUPPRESSION_RULES = ("MI902", "MI903")  # suppress.UNUSED and suppress.EXPIRED (imported only when needed)
 DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
 HEAD_BYTES = 8192
 
@@ -33,6 +36,17 @@ class Settings:
     level_overrides: dict = field(default_factory=dict)
     use_gitignore: bool = True
     root: Optional[str] = None
+    # set from the configuration file (milint/config.py), with the command line on top
+    config_file: str = ""  # how messages name it
+    config_selection: Optional[tuple[list, list, list]] = None  # select, ignore, extend-select
+    per_file_ignores: list = field(default_factory=list)  # (folder, glob, rule ids)
+    include: list = field(default_factory=list)  # (folder, glob)
+    exclude: list = field(default_factory=list)  # (folder, glob)
+    rule_options: dict = field(default_factory=dict)  # rule id -> {option: value}
+    require_reason: bool = False  # suppressions must say why
+    baseline: Optional[str] = None  # a baseline file: findings recorded in it are suppressed
+    max_depth: Optional[int] = None  # limits for the sources (not read yet)
+    timeout_per_file: Optional[float] = None
 
 
 class Toolbox:
@@ -55,6 +69,10 @@ class Toolbox:
         for origin, path in sorted(rule_paths, key=lambda item: item[0] != "milint.checks.plugin"):
             for rule in load_rules([path]):
                 rule.origin = "milint" if origin == "milint.checks.plugin" else origin
+                if origin == "config" and not isinstance(rule.check, dict):
+                    # configuration is data: its rules may not bind to code
+                    raise ValueError(f"{rule.source}: rule {rule.id} comes from rule-paths, so its check "
+                                     f"must be declarative (a mapping), not {rule.check!r}")
                 if rule.id in seen:
                     raise ValueError(f"rule {rule.id} is defined twice: {seen[rule.id].source} and {rule.source}")
                 seen[rule.id] = rule
@@ -97,6 +115,9 @@ class Report:
     files_parsed: int = 0
     errors: int = 0  # internal errors: the run exits 2
     version: str = __version__
+    baseline: Any = None  # the baseline applied (milint.baseline.Baseline)
+    baseline_gone: int = 0  # findings recorded in the baseline that no longer occur
+    checked: dict = field(default_factory=dict)  # relpath -> (Candidate, digest) of files with fixes
 
 
 class FileChecker:
@@ -109,47 +130,72 @@ class FileChecker:
         self.tool_rules = {r.id: r for r in rules if r.is_tool_rule}
         triggers = sorted({t for r in self.rules for t in r.triggers_lower})
         self.triggers = tuple(t.encode("utf-8") for t in triggers)
+        # a file that mentions only a suppression is still read: it may hold an unused one
+        self.reads_suppressions = any(i in self.tool_rules for i in SUPPRESSION_RULES)
+        self.options = {r.id: {**r.options, **settings.rule_options.get(r.id, {})} for r in self.rules}
+        self.active_ids = frozenset(r.id for r in rules)
+        self._policy = None
+        self.path_ignores = []
+        if settings.per_file_ignores:
+            from .config import matchers
+
+            self.path_ignores = [(matcher, frozenset(ids)) for folder, glob, ids in settings.per_file_ignores
+                                 for matcher in matchers([(folder, glob)])]
+
+    def _rule_id(self, reference: str) -> Optional[str]:
+        rule = self.toolbox.find(reference)
+        return rule.id if rule is not None else None
 
     def passes_prefilter(self, data_lower: bytes) -> bool:
-        return any(t in data_lower for t in self.triggers)
+        return any(t in data_lower for t in self.triggers) or (self.reads_suppressions and b"milint:" in data_lower)
 
-    def check(self, candidate: Candidate) -> tuple[list[Finding], list[Notice], bool]:
-        """Findings and notices of one file, and whether it was parsed."""
-        from .document import Document
-        from .text import DecodeError, decode, looks_binary
-
+    def check(self, candidate: Candidate) -> tuple[list[Finding], list[Notice], bool, Optional[str]]:
+        """Findings and notices of one file, whether it was parsed, and (when a finding offers a fix)
+        the digest of the bytes that were checked."""
         notices: list[Notice] = []
         rel = candidate.relpath
         try:
             size = os.path.getsize(candidate.path)
             if size > self.settings.max_file_size:
-                return self._skipped(rel, f"file is {size:,} bytes, over the {self.settings.max_file_size:,}-byte "
-                                     "limit; not checked", notices), notices, False
+                findings = self._skipped(rel, f"file is {size:,} bytes, over the {self.settings.max_file_size:,}"
+                                         "-byte limit; not checked", notices)
+                self.suppress_by_path(candidate, findings)
+                return findings, notices, False, None
             with open(candidate.path, "rb") as fh:
                 data = fh.read(self.settings.max_file_size + 1)
         except OSError as exc:
             notices.append(Notice(rel, f"cannot read file: {exc.strerror or exc}", "warning"))
-            return [], notices, False
+            return [], notices, False, None
+        findings, parsed = self.check_data(candidate, data, notices)
+        self.suppress_by_path(candidate, findings)
+        fixable = any(f.fix for f in findings)
+        return findings, notices, parsed, _digest(data) if fixable else None
+
+    def check_data(self, candidate: Candidate, data: bytes, notices: list[Notice]) -> tuple[list[Finding], bool]:
+        """Findings of one file's bytes (inline suppressions applied), and whether it was parsed."""
+        from .document import Document
+        from .text import DecodeError, decode, looks_binary
+
+        rel = candidate.relpath
         head = data[:HEAD_BYTES]
         kind = candidate.kind or self.toolbox.classify(candidate.path.name, head)
         if kind is None:
-            return [], notices, False
+            return [], False
         if looks_binary(head):
             if candidate.kind is not None:
-                return self._skipped(rel, f"binary content in a {kind} file; not checked", notices), notices, False
-            return [], notices, False
+                return self._skipped(rel, f"binary content in a {kind} file; not checked", notices), False
+            return [], False
         if self.settings.prefilter and not (self.passes_prefilter(data.lower()) or b"\x00" in head):
-            return [], notices, False
+            return [], False
         try:
             decoded = decode(data)
         except DecodeError as exc:
             doc = Document(candidate.path, rel, kind, decode(b""))
-            return self._parse_error(doc, str(exc), None, notices, byte_offset=exc.offset,
-                                     data=data), notices, False
+            return self._parse_error(doc, str(exc), None, notices, byte_offset=exc.offset, data=data), False
         document = Document(candidate.path, rel, kind, decoded)
-        if self.settings.prefilter and b"\x00" in head and not any(
-                t.decode("utf-8") in document.lower for t in self.triggers):
-            return [], notices, False
+        if self.settings.prefilter and b"\x00" in head and not self.passes_prefilter(
+                document.lower.encode("utf-8")):
+            return [], False
         try:
             facts = [f for part in self.toolbox.pm.hook.milint_extract_facts(document=document)
                      if part for f in part]
@@ -158,12 +204,52 @@ class FileChecker:
             facts = []
         except Exception as exc:  # a bug in a source: report it, keep checking other files
             notices.append(Notice(rel, f"internal error while reading: {exc!r}\n{traceback.format_exc()}", "error"))
-            return [], notices, True
+            return [], True
         findings: list[Finding] = []
         for message, start, end in document.problems:
             findings.extend(self._parse_error(document, message, (start, end), notices))
         findings.extend(self.run_rules(document, facts, notices))
-        return findings, notices, True
+        findings.extend(self.suppress_inline(document, findings, notices))
+        return findings, True
+
+    def suppress_inline(self, document, findings: list[Finding], notices: list[Notice]) -> list[Finding]:
+        """Mark what the file's own comments and ARM metadata suppress; findings about those suppressions."""
+        if "milint" not in document.lower:
+            return []  # nearly every file: nothing to import, nothing to read
+        from .suppress import Policy, suppress_inline
+
+        if self._policy is None:
+            self._policy = Policy(resolve=self._rule_id, active=self.active_ids,
+                                  require_reason=self.settings.require_reason)
+        try:
+            problems = suppress_inline(document, findings, self._policy)
+        except Exception as exc:  # a bug here must not lose the file's findings
+            notices.append(Notice(document.relpath, f"internal error while reading suppressions: {exc!r}\n"
+                                  f"{traceback.format_exc()}", "error"))
+            return []
+        out = []
+        for problem in problems:
+            rule = self.tool_rules.get(problem.rule_id)
+            if rule is None:
+                continue
+            region = Region(*document.region(problem.start, problem.end))
+            out.append(Finding(rule.id, rule.name, self.level_of(rule),
+                               format_message(rule.message, {"detail": problem.detail}), document.relpath,
+                               region, problem.start, problem.end, document.text[problem.start:problem.end]))
+        return out
+
+    def suppress_by_path(self, candidate: Candidate, findings: list[Finding]) -> None:
+        """The configuration's per-file-ignores: kept as findings, suppressed (SARIF external)."""
+        if not self.path_ignores or not findings:
+            return
+        ignored: set[str] = set()
+        for matcher, ids in self.path_ignores:
+            if matcher.matches(str(candidate.path)):
+                ignored |= ids
+        why = f"per-file-ignores in {self.settings.config_file or 'the configuration'}"
+        for finding in findings:
+            if finding.suppression is None and finding.rule_id in ignored:
+                finding.suppression = Suppression("external", why, "config")
 
     def run_rules(self, document, facts: list[dict], notices: list[Notice]) -> list[Finding]:
         from .checks import CheckContext
@@ -179,7 +265,7 @@ class FileChecker:
             if self.settings.prefilter and not any(t in lower for t in rule.triggers_lower):
                 continue
             try:
-                for hit in check(CheckContext(document, facts, rule)):
+                for hit in check(CheckContext(document, facts, rule, self.options.get(rule.id))):
                     findings.append(self.to_finding(rule, document, hit))
             except Exception as exc:  # a bug in a rule: report it, keep going
                 notices.append(Notice(document.relpath, f"internal error in rule {rule.id}: {exc!r}\n"
@@ -241,29 +327,91 @@ def _check_in_worker(candidate: Candidate):
     return _WORKER.check(candidate)
 
 
+def _digest(data: bytes) -> str:
+    from .fixes import digest
+
+    return digest(data)
+
+
+def active_rules(toolbox: Toolbox, settings: Settings) -> list[Rule]:
+    """The rules of a run: the configuration's selection, then the command line's on top (as in ruff,
+    a `select` replaces what came before it, `extend-select` adds and `ignore` removes)."""
+    chosen = list(toolbox.rules)
+    for layer in (settings.config_selection, (settings.select, settings.ignore, settings.extend_select)):
+        if not layer:
+            continue
+        select, ignore, extend = layer
+        if select:
+            chosen = select_rules(toolbox.rules, select)
+        if extend:
+            chosen += [r for r in select_rules(toolbox.rules, extend) if r not in chosen]
+        if ignore:
+            dropped = {r.id for r in select_rules(toolbox.rules, ignore)}
+            chosen = [r for r in chosen if r.id not in dropped]
+    return sorted(chosen, key=lambda r: r.id)
+
+
+def _path_filter(settings: Settings) -> Optional[Callable[[Candidate], bool]]:
+    """The configuration's include and exclude globs (None when it has neither)."""
+    if not settings.include and not settings.exclude:
+        return None
+    from .config import matchers
+
+    include, exclude = matchers(settings.include), matchers(settings.exclude)
+
+    def wanted(candidate: Candidate) -> bool:
+        path = str(candidate.path)
+        if include and not any(m.matches(path) for m in include):
+            return False
+        return not any(m.matches(path) for m in exclude)
+    return wanted
+
+
 def run(paths: list[str], settings: Settings, toolbox: Optional[Toolbox] = None) -> Report:
     toolbox = toolbox or Toolbox(settings)
-    rules = select_rules(toolbox.rules, settings.select, settings.ignore, settings.extend_select)
+    rules = active_rules(toolbox, settings)
+    baseline = None
+    if settings.baseline:  # read first: a bad baseline fails before any work
+        from .baseline import load_baseline
+
+        baseline = load_baseline(settings.baseline)
     root = Path(settings.root or os.getcwd()).resolve()
     notices: list[Notice] = []
     candidates = list(discover(paths or ["."], root, lambda name: toolbox.classify(name),
                                notices, settings.forced_kind, settings.use_gitignore))
+    wanted = _path_filter(settings)
+    if wanted is not None:
+        candidates = [c for c in candidates if wanted(c)]
     candidates.sort(key=lambda c: c.relpath)
     checker = FileChecker(toolbox, rules, settings)
     findings: list[Finding] = []
+    checked: dict = {}
     parsed = 0
     if settings.jobs > 1 and len(candidates) > 1:
         results = _run_parallel(candidates, settings, rules)
     else:
         results = (checker.check(c) for c in candidates)
-    for file_findings, file_notices, was_parsed in results:
+    for candidate, (file_findings, file_notices, was_parsed, digest) in zip(candidates, results):
         findings.extend(file_findings)
         notices.extend(file_notices)
         parsed += was_parsed
-    findings.sort(key=lambda f: f.sort_key)
-    assign_fingerprints(findings)
+        if digest is not None:
+            checked[candidate.relpath] = (candidate, digest)
     errors = sum(1 for n in notices if n.level == "error")
-    return Report(findings, notices, rules, root, len(candidates), parsed, errors)
+    report = Report(findings, notices, rules, root, len(candidates), parsed, errors, baseline=baseline,
+                    checked=checked)
+    _finish(report)
+    return report
+
+
+def _finish(report: Report) -> None:
+    """Order, fingerprints, then the baseline (it matches findings by fingerprint)."""
+    report.findings.sort(key=lambda f: f.sort_key)
+    assign_fingerprints(report.findings)
+    if report.baseline is not None:
+        from .baseline import apply_baseline
+
+        report.baseline_gone = apply_baseline(report.findings, report.baseline, report.root)
 
 
 def _run_parallel(candidates: list[Candidate], settings: Settings, rules: list[Rule]):
@@ -276,9 +424,35 @@ def _run_parallel(candidates: list[Candidate], settings: Settings, rules: list[R
         yield from pool.imap(_check_in_worker, candidates, chunksize=chunk)
 
 
+def fix(report: Report, toolbox: Toolbox, settings: Settings, write: bool = True) -> list:
+    """The fix stage (`--fix`, `--diff`): the safe fixes of every file that has some; when written, the
+    file's findings are those of its fixed text.  Returns one `fixes.FileFix` per file."""
+    from .fixes import fix_file
+
+    checker = FileChecker(toolbox, report.rules, settings)
+    safe = {r.id for r in report.rules if r.fix == "safe"}
+    outcomes = []
+    for relpath, (candidate, digest) in sorted(report.checked.items()):
+
+        def recheck(data: bytes, candidate: Candidate = candidate) -> list[Finding]:
+            found, _ = checker.check_data(candidate, data, [])
+            checker.suppress_by_path(candidate, found)
+            return found
+
+        mine = [f for f in report.findings if f.path == relpath]
+        outcome = fix_file(candidate.path, relpath, digest, mine, recheck, safe, write)
+        outcomes.append(outcome)
+        if outcome.written and outcome.remaining is not None:
+            report.findings = [f for f in report.findings if f.path != relpath] + outcome.remaining
+    if any(o.written for o in outcomes):
+        _finish(report)
+    return outcomes
+
+
 def example_findings(code: str, filename: str, toolbox: Toolbox, rules: Optional[list[Rule]] = None,
                      kind: Optional[str] = None, prefilter: bool = True) -> list[Finding]:
-    """Check one in-memory snippet as if it were a file of that name (used by rule examples)."""
+    """Check one in-memory snippet as if it were a file of that name (used by rule examples): what
+    milint reports, so findings that the snippet itself suppresses are left out."""
     import tempfile
 
     settings = Settings(prefilter=prefilter, forced_kind=kind)
@@ -287,7 +461,8 @@ def example_findings(code: str, filename: str, toolbox: Toolbox, rules: Optional
         path = Path(tmp) / filename
         path.write_bytes(code.encode("utf-8") if isinstance(code, str) else code)
         candidate = Candidate(path, filename, kind or toolbox.classify(filename))
-        found, _, _ = checker.check(candidate)
+        found = checker.check(candidate)[0]
+    found = [f for f in found if f.suppression is None]
     found.sort(key=lambda f: f.sort_key)
     return found
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import string
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 
 @dataclass
@@ -82,12 +82,22 @@ def assign_fingerprints(findings: list[Finding]) -> None:
     """A fingerprint names the rule, the file and the offending text, not the line number, so it
     survives edits elsewhere in the file and changes when the offending text changes.  Identical
     findings in one file are told apart by their order."""
+    for finding, fingerprint in zip(findings, fingerprints(findings)):
+        finding.fingerprint = fingerprint
+
+
+def fingerprints(findings: list[Finding], path_of: Callable[[Finding], str] = lambda f: f.path) -> list[str]:
+    """The fingerprint of each finding (in the given order), with its path as `path_of` names it
+    (a baseline names paths relative to its own folder)."""
+    out: dict[int, str] = {}
     seen: dict[tuple, int] = {}
-    for finding in sorted(findings, key=lambda f: f.sort_key):
+    for i in sorted(range(len(findings)), key=lambda i: findings[i].sort_key):
+        finding = findings[i]
         text = " ".join(finding.snippet.split())
-        key = (finding.rule_id, finding.path, text)
+        path = path_of(finding)
+        key = (finding.rule_id, path, text)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        digest = hashlib.sha256("\0".join([finding.rule_id, finding.path, text, str(occurrence)])
-                                .encode("utf-8")).hexdigest()
-        finding.fingerprint = digest[:32]
+        digest = hashlib.sha256("\0".join([finding.rule_id, path, text, str(occurrence)]).encode("utf-8"))
+        out[i] = digest.hexdigest()[:32]
+    return [out[i] for i in range(len(findings))]

@@ -24,6 +24,16 @@ def _github(report, **options):
     return render(report, **options)
 
 
+def _junit(report, **options):
+    from .junit import render
+    return render(report, **options)
+
+
+def _gitlab(report, **options):
+    from .gitlab import render
+    return render(report, **options)
+
+
 @hookimpl
 def milint_reporters():
-    return {"text": _text, "json": _json, "sarif": _sarif, "github": _github}
+    return {"text": _text, "json": _json, "sarif": _sarif, "github": _github, "junit": _junit, "gitlab": _gitlab}

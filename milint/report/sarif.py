@@ -78,7 +78,7 @@ def descriptor(rule):
         properties=props)
 
 
-def result(f, index: dict, root: Path):
+def result(f, index: dict, root: Path, baseline_used: bool = False):
     import sarif_om as om
 
     loc = om.Location(physical_location=om.PhysicalLocation(
@@ -100,6 +100,9 @@ def result(f, index: dict, root: Path):
         sup = om.Suppression(kind=f.suppression.kind, justification=f.suppression.justification or None)
         sup.status = "accepted"
         res.suppressions = [sup]
+    if baseline_used:  # compared with a baseline: recorded findings are unchanged, the others new
+        res.baseline_state = "unchanged" if f.suppression is not None and f.suppression.source == "baseline" \
+            else "new"
     return res
 
 
@@ -127,7 +130,8 @@ def render(report, automation_id: str | None = None, **_) -> str:
                               information_uri=INFORMATION_URI, rules=[descriptor(r) for r in rules])
     run = om.Run(
         tool=om.Tool(driver=driver),
-        results=[result(f, index, report.root) for f in report.findings],
+        results=[result(f, index, report.root, getattr(report, "baseline", None) is not None)
+                 for f in report.findings],
         column_kind="utf16CodeUnits",
         original_uri_base_ids={ROOT_ID: om.ArtifactLocation(uri=report.root.as_uri().rstrip("/") + "/")},
         invocations=[om.Invocation(execution_successful=report.errors == 0,
