@@ -135,7 +135,8 @@ def _example(data: Any, source: str) -> Example:
     if data.get("verdict") not in ("bad", "good") or not data.get("file") or "code" not in data:
         raise _fail(source, "each example needs file, verdict (bad/good) and code")
     at = data.get("at") or []
-    at = [at] if isinstance(at, str) else [str(a) for a in at]
+    # YAML reads some texts as other types (2018-12-01 is a date): every `at` is text
+    at = [str(a) for a in at] if isinstance(at, list) else [str(at)]
     if data["verdict"] == "bad" and not at:
         raise _fail(source, f"bad example {data['file']} must say where the finding is (at:)")
     return Example(file=str(data["file"]), verdict=data["verdict"], code=str(data["code"]), at=at,

@@ -112,7 +112,17 @@ _SELECTABLE_ENDPOINTS = ("imds", "vm_extension")
 
 @check("MI103")
 def multiple_identities_without_client_id(ctx: CheckContext) -> Iterable[Hit]:
-    assignments = [a for a in ctx.facts_of("identity_assignment") if a["target"] in K.IMDS_COMPUTE_TYPES]
+    # in a Markdown file each top-level section is its own article: never link across them
+    sections: dict = {}
+    for kind in ("identity_assignment", "token_request", "identity_login"):
+        for item in ctx.facts_of(kind):
+            sections.setdefault(item.get("section"), {}).setdefault(kind, []).append(item)
+    for facts in sections.values():
+        yield from _unnamed_requests(facts)
+
+
+def _unnamed_requests(facts: dict) -> Iterable[Hit]:
+    assignments = [a for a in facts.get("identity_assignment", []) if a["target"] in K.IMDS_COMPUTE_TYPES]
     if not assignments or any(a["system"] is not False for a in assignments):
         return  # a system-assigned identity (or one we cannot rule out) is IMDS's default
     several = [a for a in assignments if (a["count"] or 0) >= 2]
@@ -121,7 +131,7 @@ def multiple_identities_without_client_id(ctx: CheckContext) -> Iterable[Hit]:
     related = [(a["at"], f"{a['count']} user-assigned identities and no system-assigned one")
                for a in several]
     count = max(a["count"] for a in several)
-    for request in ctx.facts_of("token_request"):
+    for request in facts.get("token_request", []):
         if request["endpoint"] not in _SELECTABLE_ENDPOINTS or request["selectors"]:
             continue
         if not request["query_complete"]:
@@ -129,7 +139,7 @@ def multiple_identities_without_client_id(ctx: CheckContext) -> Iterable[Hit]:
         yield Hit(at=_base_url(request["url"]), args={"what": "this token request", "count": count,
                                                       "how": "add client_id=<client id> (or object_id / mi_res_id) to the query"},
                   related=related)
-    for login in ctx.facts_of("identity_login"):
+    for login in facts.get("identity_login", []):
         if login["selector"] is not None or login.get("splatted"):
             continue
         how = ("add --client-id <client id> (or --object-id / --resource-id)" if login["tool"] == "az login"

@@ -2,14 +2,16 @@
 the scripts a template carries (extension commands, deployment scripts, outputs)."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 from .. import knowledge as K
+from .. import knowledge_identity as KI
 from ..lstr import LStr
 from ..sources.arm import ArmResource, ArmTemplate
-from ..sources.arm_expressions import Unknown
 from ..sources.jsonc import JsonDocument
 from . import fact
+from .arm_rbac import full_name, key_of, resource_facts, template_string_facts, written
+from .identity_blocks import identity_block, member
 from .requests import Context
 from .scripts import script_facts
 
@@ -18,68 +20,72 @@ _COMPUTE_EXTENSION_PARENTS = ("microsoft.compute/virtualmachines", "microsoft.co
 
 def arm_template_facts(doc: JsonDocument, ctx: Context) -> list[dict]:
     root = ArmTemplate(doc)
-    facts: list[dict] = []
-    for resource in root.all_resources():
+    resources = list(root.all_resources())
+    facts: list[dict] = template_string_facts(root, resources)
+    # resources whose dependsOn a rule reads: readers of another resource's identity, machines
+    # given user-assigned identities, extensions declared on their own
+    readers = {f["resource"] for f in facts if f["kind"] == "arm_reference" and f["chain"]}
+    names: dict = {}
+    for resource in resources:
+        names[resource.path] = full_name(resource, names)
         if resource.condition_is_false():
             continue
-        facts.extend(_identity_facts(resource))
+        blocks = _identity_facts(resource, names[resource.path])
+        facts.extend(blocks)
         if resource.type_lower == K.USER_ASSIGNED_IDENTITY_TYPE:
             facts.extend(_identity_name(resource))
-        facts.extend(_extension_facts(resource, ctx))
+        facts.extend(_extension_facts(resource, ctx, names))
         facts.extend(_deployment_script_facts(resource, ctx))
+        need_depends = (key_of(resource) in readers or any(b.get("entries") for b in blocks)
+                        or resource.parent is None and resource.type_lower.endswith("/extensions"))
+        facts.extend(resource_facts(resource, names[resource.path], need_depends))
     for template in root.templates():
         facts.extend(_output_facts(template, ctx))
     return facts
 
 
-def get_ci(mapping: Any, name: str) -> Any:
-    """A member of an evaluated object by case-insensitive name (ARM property names are)."""
-    if not isinstance(mapping, dict):
-        return None
-    low = name.lower()
-    for key, value in mapping.items():
-        if isinstance(key, str) and key.lower() == low:
-            return value
-    return None
+# where an identity object may be written inside a resource; only the first is right
+_IDENTITY_PLACES = (((), "top"), (("properties",), "properties"),
+                    (("properties", "virtualMachineProfile"), "virtualMachineProfile"))
 
 
-def identity_type_parts(value: Optional[LStr]) -> Optional[frozenset]:
-    """{'systemassigned', 'userassigned'} from 'SystemAssigned, UserAssigned'; None if unknown."""
-    if value is None or not isinstance(value, LStr) or not value.known:
-        return None
-    return frozenset(p.strip().lower() for p in str(value).split(",") if p.strip())
-
-
-def _identity_facts(resource: ArmResource) -> list[dict]:
-    if resource.get("identity") is None:
-        return []
-    identity = resource.eval("identity")
-    at = resource.key_where("identity")
-    if not isinstance(identity, dict):
-        return []
-    type_value = get_ci(identity, "type")
-    type_value = type_value.as_lstr() if isinstance(type_value, Unknown) else type_value
-    ua = get_ci(identity, "userAssignedIdentities")
-    ids = get_ci(identity, "identityIds")
-    form = "dictionary" if ua is not None else "array" if ids is not None else None
-    entries: Optional[list] = None
-    if isinstance(ua, dict):
-        entries = list(ua.keys())
-    elif isinstance(ids, list):
-        entries = [item.as_lstr() if isinstance(item, Unknown) else item for item in ids]
-    elif ua is None and ids is None:
-        entries = []
-    count = len(entries) if entries is not None else None
-    parts = identity_type_parts(type_value if isinstance(type_value, LStr) else None)
-    facts = [fact("identity_block", at, resource_type=resource.type_lower, api_version=resource.api_version,
-                  type=type_value if isinstance(type_value, LStr) else None, type_parts=parts,
-                  user_assigned=entries, form=form, count=count, via="arm")]
-    if resource.type_lower in K.IMDS_COMPUTE_TYPES:
-        system = None if parts is None else "systemassigned" in {p.replace(" ", "") for p in parts}
-        users = entries if parts is None or "userassigned" in parts else []
-        facts.append(fact("identity_assignment", at, target=resource.type_lower, system=system,
-                          user_assigned=users, count=len(users) if users is not None else None, via="arm"))
+def _identity_facts(resource: ArmResource, name: Optional[LStr]) -> list[dict]:
+    facts: list[dict] = []
+    for base, placement in _IDENTITY_PLACES:
+        if placement != "top" and resource.type_lower not in KI.COMPUTE_TYPES:
+            break  # other providers may nest objects called identity (encryption settings...)
+        if not isinstance(resource.get(*base, "identity"), dict):
+            continue
+        identity = resource.eval(*base, "identity")
+        if not isinstance(identity, dict):
+            continue
+        if placement != "top" and member(identity, "type")[0] is None:
+            continue
+        block = identity_block(
+            identity, resource.key_where(*base, "identity"),
+            lambda rel, base=base: resource.where(*base, "identity", *rel),
+            raw_keys=_written_keys(resource, base + ("identity",)),
+            via="arm", context="arm", operation="put", placement=placement,
+            resource_type=resource.type_lower, api_version=resource.api_version,
+            api_version_at=written(resource, ("apiVersion",)) if resource.api_version else None,
+            resource_name=name, resource=key_of(resource), template=key_of(resource.template))
+        facts.append(block)
+        if placement == "top" and resource.type_lower in K.IMDS_COMPUTE_TYPES:
+            parts = block["type_parts"]
+            system = None if parts is None else "systemassigned" in {p.replace(" ", "") for p in parts}
+            users = block["user_assigned"] if parts is None or "userassigned" in parts else []
+            facts.append(fact("identity_assignment", block["at"], target=resource.type_lower, system=system,
+                              user_assigned=users, count=len(users) if users is not None else None,
+                              via="arm"))
     return facts
+
+
+def _written_keys(resource: ArmResource, path: tuple) -> Optional[list]:
+    """The keys of the identity's userAssignedIdentities as written (before evaluation)."""
+    key, raw = member(resource.get(*path), "userAssignedIdentities")
+    if not isinstance(raw, dict):
+        return None
+    return [resource.key_where(*path, str(key), k) for k in raw]
 
 
 def _identity_name(resource: ArmResource) -> list[dict]:
@@ -94,17 +100,17 @@ def _identity_name(resource: ArmResource) -> list[dict]:
                  resource_type=resource.type_lower)]
 
 
-def _extension_facts(resource: ArmResource, ctx: Context) -> list[dict]:
+def _extension_facts(resource: ArmResource, ctx: Context, names: dict) -> list[dict]:
     facts: list[dict] = []
     t = resource.type_lower
     if t.endswith("/extensions") and t.rsplit("/", 1)[0] in _COMPUTE_EXTENSION_PARENTS:
-        facts.extend(_one_extension(resource, ("properties",), ctx))
+        facts.extend(_one_extension(resource, ("properties",), ctx, _extension_target(resource, names)))
     if t == "microsoft.compute/virtualmachinescalesets":
         extensions = resource.get("properties", "virtualMachineProfile", "extensionProfile", "extensions")
         if isinstance(extensions, list):
             for i, _ in enumerate(extensions):
                 base = ("properties", "virtualMachineProfile", "extensionProfile", "extensions", i)
-                facts.extend(_one_extension(resource, base + ("properties",), ctx))
+                facts.extend(_one_extension(resource, base + ("properties",), ctx, key_of(resource)))
     if t == "microsoft.compute/virtualmachines/runcommands" or t.endswith("/runcommands"):
         script = resource.eval("properties", "source", "script")
         if isinstance(script, LStr):
@@ -112,13 +118,31 @@ def _extension_facts(resource: ArmResource, ctx: Context) -> list[dict]:
     return facts
 
 
-def _one_extension(resource: ArmResource, props: tuple, ctx: Context) -> list[dict]:
+def _extension_target(resource: ArmResource, names: dict) -> Optional[str]:
+    """The key of the machine an extension resource belongs to, when the template deploys it."""
+    if resource.parent is not None:
+        return key_of(resource.parent)
+    name = names.get(resource.path)
+    if name is None or not name.known or "/" not in name:
+        return None
+    machine = str(name).split("/")[0].lower()
+    parent_type = resource.type_lower.rsplit("/", 1)[0]
+    for other in resource.template.resources():
+        other_name = names.get(other.path)
+        if other.type_lower == parent_type and other_name is not None and other_name.lower() == machine:
+            return key_of(other)
+    return None
+
+
+def _one_extension(resource: ArmResource, props: tuple, ctx: Context, target: Optional[str] = None
+                   ) -> list[dict]:
     publisher = resource.eval(*props, "publisher")
     ext_type = resource.eval(*props, "type")
     publisher = publisher if isinstance(publisher, LStr) else None
     ext_type = ext_type if isinstance(ext_type, LStr) else None
     facts = [fact("vm_extension", ext_type if ext_type is not None else resource.where(*props),
-                  publisher=publisher, type=ext_type, name=None, operation="set", via="arm")]
+                  publisher=publisher, type=ext_type, name=None, operation="set", via="arm",
+                  machine=target)]
     windows = ext_type is not None and ext_type.lower() in ("customscriptextension",)
     for settings in ("settings", "protectedSettings"):
         command = resource.eval(*props, settings, "commandToExecute")

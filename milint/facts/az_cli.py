@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from typing import Optional
 
-from ..lstr import LStr, UNKNOWN
+from ..lstr import LStr
 from . import fact
+from .cli_identity import cli_identity_facts
+from .json_fragments import with_body_facts
 from .requests import Context, HttpRequest, request_facts
 
 # short options that mean the same on every command that has them
@@ -95,9 +97,11 @@ def az_facts(words: list[LStr], at: object, ctx: Context, via: str) -> list[dict
     elif command in ("vm extension set", "vmss extension set", "vm extension delete",
                      "vmss extension delete"):
         ext_type = first("--name")
+        machine = first("--vm-name") if command.startswith("vm ") else first("--vmss-name")
         facts.append(fact("vm_extension", ext_type if ext_type is not None else at,
                           publisher=first("--publisher"), type=ext_type, name=ext_type,
-                          operation=command.split()[-1], target=command.split()[0], via=via))
+                          operation=command.split()[-1], target=command.split()[0], via=via,
+                          machine=machine, group=first("--resource-group")))
     elif command == "login" and "--identity" in options:
         selector = None
         for name in ("--client-id", "--object-id", "--resource-id", "--username"):
@@ -105,9 +109,10 @@ def az_facts(words: list[LStr], at: object, ctx: Context, via: str) -> list[dict
                 selector = {"option": parsed["option_names"][name], "value": first(name)}
         facts.append(fact("identity_login", at, tool="az login", selector=selector, via=via))
     elif command == "rest" and first("--uri") is not None:
-        facts.extend(_az_rest(options, at, ctx))
+        facts.extend(with_body_facts(_az_rest(options, at, ctx)))
     elif command in ("vm run-command invoke", "vmss run-command invoke"):
         facts.extend(_run_command_scripts(options, ctx))
+    facts.extend(cli_identity_facts(parsed, at, via))
     return facts
 
 

@@ -1,6 +1,7 @@
 """curl and wget command lines as HTTP requests."""
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from ..lstr import LStr
@@ -22,6 +23,8 @@ _CURL_VALUE_LONG = {
 }
 _CURL_SHORT_LONG = {"H": "--header", "X": "--request", "d": "--data", "o": "--output", "u": "--user",
                     "G": "--get", "I": "--head", "F": "--form", "K": "--config"}
+_SWALLOWED_OPTION = re.compile(r"(?:^|\s)(?:-H|--header)\s+[\"']?[A-Za-z0-9-]+:")
+_CURL_CUT_SHORT = {"-" + letter for letter in _CURL_VALUE_SHORT}  # short names as _curl_options keeps them
 _DATA_OPTIONS = {"--data", "--data-raw", "--data-binary", "--data-ascii", "--data-urlencode", "--json"}
 
 
@@ -67,8 +70,14 @@ def _curl_options(words: list[LStr]) -> tuple[list[tuple[str, Optional[LStr]]], 
     return opts, positional
 
 
-def curl_requests(words: list[LStr]) -> list[HttpRequest]:
+def curl_requests(words: list[LStr], command: Optional[LStr] = None,
+                  shell: Optional[str] = None) -> list[HttpRequest]:
     opts, positional = _curl_options(words)
+    # an option left without its value, or a lone `-`, ends a command that a line break cut short
+    # (`-H` then the header on the next line): what followed is not part of this request
+    cut = "-" in positional or any(v is None and (name in _CURL_VALUE_LONG or name in _CURL_CUT_SHORT)
+                                   for name, v in opts)
+    positional = [p for p in positional if str(p) != "-"]
     urls = [v for name, v in opts if name == "--url" and v is not None] + positional
     if not urls:
         return []
@@ -76,8 +85,14 @@ def curl_requests(words: list[LStr]) -> list[HttpRequest]:
     method: Optional[LStr] = None
     data: list[tuple[str, LStr]] = []
     get = head = False
+    headers_known = not _has_config(opts)
+    implicit: list[str] = []
+    extra: list[QueryParam] = []
     for name, value in opts:
         if name == "--header" and value is not None:
+            if str(value).startswith("@"):  # -H @file: headers read from a file
+                headers_known = False
+                continue
             header = _split_header(value)
             if header:
                 headers.append(header)
@@ -85,13 +100,16 @@ def curl_requests(words: list[LStr]) -> list[HttpRequest]:
             method = value
         elif name in _DATA_OPTIONS and value is not None:
             data.append((name, value))
+            if name == "--json":  # curl sends the JSON content type and accept headers itself
+                implicit.extend(("content-type", "accept"))
+        elif name == "--url-query" and value is not None:
+            extra.extend(_data_params("--data-urlencode", value.sub(1) if str(value).startswith("+") else value))
         elif name == "--get":
             get = True
         elif name == "--head":
             head = True
         elif name == "--oauth2-bearer" and value is not None:
             headers.append((LStr.of("Authorization"), LStr.concat([LStr.of("Bearer "), value])))
-    extra: list[QueryParam] = []
     body = None
     default = "HEAD" if head else ("POST" if data and not get else "GET")
     if data and get:
@@ -100,8 +118,14 @@ def curl_requests(words: list[LStr]) -> list[HttpRequest]:
     elif data:
         body = data[0][1] if len(data) == 1 else LStr.concat(
             [p for k, (_, v) in enumerate(data) for p in ((LStr.of("&"), v) if k else (v,))])
+    if any(_SWALLOWED_OPTION.search(str(word)) for word in words[1:]):
+        cut = True  # a stray quote closed a shell string early: later options ended up inside a word
+    if cut:
+        headers_known = False
+        method = method if method is not None else LStr.unknown(0, len(words[-1]), parent=words[-1])
     return [HttpRequest(tool="curl", url=u, method=method, default_method=default, headers=headers,
-                        body=body, extra_query=extra, headers_known=not _has_config(opts))
+                        body=body, extra_query=extra, headers_known=headers_known, command_text=command,
+                        shell=shell, implicit_headers=tuple(implicit))
             for u in urls]
 
 
@@ -129,7 +153,8 @@ def _split_header(value: LStr) -> Optional[tuple[LStr, LStr]]:
     return value.sub(0, colon).strip_located(), value.sub(colon + 1).strip_located()
 
 
-def wget_requests(words: list[LStr]) -> list[HttpRequest]:
+def wget_requests(words: list[LStr], command: Optional[LStr] = None,
+                  shell: Optional[str] = None) -> list[HttpRequest]:
     headers = []
     method: Optional[LStr] = None
     body: Optional[LStr] = None
@@ -165,4 +190,4 @@ def wget_requests(words: list[LStr]) -> list[HttpRequest]:
         urls.append(word)
     default = "POST" if body is not None else "GET"
     return [HttpRequest(tool="wget", url=u, method=method, default_method=default, headers=headers,
-                        body=body) for u in urls]
+                        body=body, command_text=command, shell=shell) for u in urls]

@@ -7,6 +7,8 @@ from typing import Optional, Union
 from ..lstr import LStr
 from ..sources.powershell import PsArray, PsCommand, PsHashtable, PsParam, PsUnknown, parse_powershell
 from . import fact
+from .json_fragments import with_body_facts
+from .ps_identity import ps_identity_facts, ps_type_mentions
 from .requests import Context, HttpRequest, request_facts
 from .shell_facts import command_words_facts, program_name
 
@@ -101,7 +103,7 @@ def _web_request(command: PsCommand, ctx: Context) -> list[dict]:
     req = HttpRequest(tool=str(command.name), url=uri, method=method, headers=headers,
                       headers_known=headers_known, body=body, extra_query=extra,
                       query_known=not command.splatted)
-    return request_facts(req, ctx)
+    return with_body_facts(request_facts(req, ctx))
 
 
 def _login(command: PsCommand) -> list[dict]:
@@ -120,7 +122,8 @@ def _assignment(command: PsCommand, target: str) -> list[dict]:
     named, _ = command.bind(_COMMON_SWITCHES)
     if "identitytype" not in named or isinstance(named["identitytype"][1], bool):
         return []
-    type_value = value_lstr(named["identitytype"][1])
+    raw_type = named["identitytype"][1]
+    type_value = value_lstr(raw_type)
     if not type_value.known:
         system = None
     else:
@@ -137,7 +140,27 @@ def _assignment(command: PsCommand, target: str) -> list[dict]:
             count = 1 if users[0].known else None
     return [fact("identity_assignment", named["identitytype"][0].text, target=f"microsoft.compute/{target}",
                  system=system, user_assigned=users, count=count, via="powershell",
-                 type=type_value, command_at=command.text)]
+                 type=type_value, command_at=command.text, cmdlet=program_name(command.name),
+                 cmdlet_name=str(command.name),
+                 type_at=raw_type if isinstance(raw_type, LStr) else raw_type.text,
+                 type_items=[value_lstr(i) for i in raw_type.items] if isinstance(raw_type, PsArray) else None,
+                 identity_id_given="identityid" in named and not isinstance(named["identityid"][1], bool),
+                 splatted=command.splatted, machine=_machine_of(named),
+                 group=_named_lstr(named, "resourcegroupname"))]
+
+
+def _named_lstr(named: dict, key: str) -> Optional[LStr]:
+    value = named.get(key, (None, None))[1]
+    return value_lstr(value) if value is not None and not isinstance(value, bool) else None
+
+
+def _machine_of(named: dict) -> Optional[LStr]:
+    """The machine a call configures, as written: -VM $vm, -VMName, -Name, -VMScaleSetName."""
+    for key in ("vm", "vmname", "name", "vmscalesetname", "virtualmachinescaleset"):
+        value = _named_lstr(named, key)
+        if value is not None:
+            return value
+    return None
 
 
 def _extension(command: PsCommand, operation: str) -> list[dict]:
@@ -147,7 +170,8 @@ def _extension(command: PsCommand, operation: str) -> list[dict]:
     ext_type = get("extensiontype", "type")
     return [fact("vm_extension", ext_type if ext_type is not None else command.text,
                  publisher=get("publisher"), type=ext_type, name=get("name"),
-                 operation=operation, via="powershell")]
+                 operation=operation, via="powershell", machine=get("vmname", "vmscalesetname"),
+                 group=get("resourcegroupname"))]
 
 
 def ps_command_facts(command: PsCommand, ctx: Context) -> list[dict]:
@@ -155,13 +179,17 @@ def ps_command_facts(command: PsCommand, ctx: Context) -> list[dict]:
     named, positional = command.bind()
     facts = [fact("ps_command", command.text, name=command.name, cmdlet=name,
                   params={k: v[1] for k, v in named.items()}, positional=positional,
-                  splatted=command.splatted)]
+                  splatted=command.splatted, param_at={k: v[0].text for k, v in named.items()})]
     if name in _WEB_CMDLETS or (name in ("curl", "wget") and _uses_ps_parameters(command)):
         facts.extend(_web_request(command, ctx))
     elif name in ("az", "az.cmd", "az.exe", "curl", "curl.exe", "wget", "wget.exe"):
-        facts.extend(command_words_facts(native_words(command), command.text, ctx, "powershell"))
+        facts.extend(with_body_facts(command_words_facts(native_words(command), command.text, ctx, "powershell")))
     elif name in _LOGIN_CMDLETS:
         facts.extend(_login(command))
+        facts.extend(ps_identity_facts(command, name))
+    elif name in ("new-azroleassignment", "remove-azroleassignment", "new-azurermroleassignment",
+                  "remove-azurermroleassignment"):
+        facts.extend(ps_identity_facts(command, name))
     elif name in ("new-azuserassignedidentity", "new-azurermuserassignedidentity"):
         named, _ = command.bind(_COMMON_SWITCHES)
         if "name" in named and not isinstance(named["name"][1], bool):
@@ -188,4 +216,6 @@ def powershell_facts(source: LStr, ctx: Context) -> list[dict]:
     facts: list[dict] = []
     for command in parse_powershell(source):
         facts.extend(ps_command_facts(command, ctx))
+        if program_name(command.name) not in ("az", "az.cmd", "az.exe"):  # az reports its own
+            facts.extend(ps_type_mentions(command))
     return facts

@@ -5,13 +5,14 @@ is a managed-identity token request, for which endpoint, and what it asks for.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from .. import knowledge as K
 from ..lstr import LStr, UNKNOWN
 from . import fact
-from .urls import QueryParam, Url, parse_query, parse_url
+from .urls import QueryParam, Url, base_of, is_broken, is_cut, is_open_ended, parse_query, parse_url
 
 
 @dataclass
@@ -26,6 +27,11 @@ class HttpRequest:
     body: object = None  # LStr, a dict of LStr -> LStr (form/hashtable), or None
     extra_query: list[QueryParam] = field(default_factory=list)  # params added outside the URL
     query_known: bool = True  # False when query params may be added in ways we cannot see
+    # Added for the rule catalogue; every field has a default, so sources may ignore them.
+    command_text: Optional[LStr] = None  # the whole command as written: a fix may append an argument to it
+    shell: Optional[str] = None  # "bash" or "powershell" when the request is a shell command line
+    implicit_headers: tuple[str, ...] = ()  # lower-case names of headers the tool sends by itself
+    result_var: Optional[str] = None  # the variable that receives the response (or a value from it)
 
 
 @dataclass
@@ -43,33 +49,41 @@ def request_facts(req: HttpRequest, ctx: Context) -> list[dict]:
     method_value = method.upper() if method is not None and method.known else (
         None if method is not None else req.default_method)
     body_params = _form_params(req.body)
-    complete = req.query_known and all(p.name.known for p in query) and (
-        url.query_text is None or not str(url.query_text).endswith(UNKNOWN))
-    facts = [fact(
-        "rest_call", req.at or req.url, tool=req.tool, url=req.url, method=method,
-        method_value=method_value, scheme=url.scheme, host=url.host, port=url.port, path=url.path,
-        segments=url.segments, query=[_param_dict(p) for p in query], headers=headers,
-        headers_known=req.headers_known, body=req.body, query_complete=complete,
-    )]
-    endpoint = classify_endpoint(url, method_value, body_params, ctx)
+    broken = is_broken(req.url)
+    cut = is_cut(req.url)
+    complete = req.query_known and all(p.name.known for p in query) and not broken and not is_open_ended(url)
+    if method_value == "GET" and isinstance(req.body, LStr) and not req.body.known:
+        complete = False  # PowerShell sends a GET body (a hashtable in a variable) as query parameters
+    base_url = base_of(req.url)
+    implicit = sorted(set(req.implicit_headers) | set(K.TOOL_IMPLICIT_HEADERS.get(req.tool, ())))
+    common = dict(tool=req.tool, url=req.url, base_url=base_url, method=method, method_value=method_value,
+                  scheme=url.scheme, host=url.host, port=url.port, path=url.path, headers=headers,
+                  headers_known=req.headers_known and not cut, url_broken=broken,
+                  implicit_headers=implicit, body=req.body, query_complete=complete, command_text=req.command_text, shell=req.shell, result_var=req.result_var)
+    facts = [fact("rest_call", req.at or req.url, segments=url.segments,
+                  query=[_param_dict(p) for p in query], auth_var=_auth_var(headers), **common)]
+    endpoint = classify_endpoint(url, method_value, body_params, ctx, headers)
     if endpoint is None:
         return facts
     params = query + (body_params if endpoint == "cloud_shell" else [])
     facts.append(fact(
-        "token_request", req.at or req.url, tool=req.tool, endpoint=endpoint, url=req.url,
-        method=method, method_value=method_value, host=url.host, port=url.port, path=url.path,
-        query=[_param_dict(p) for p in params], query_complete=complete,
+        "token_request", req.at or req.url, endpoint=endpoint,
+        query=[_param_dict(p) for p in params],
         api_version=_value(params, "api-version"), resource=_value(params, "resource"),
         resource_raw=_raw(params, "resource"),
         selectors=[_param_dict(p) for p in params if str(p.name).lower() in K.IDENTITY_SELECTORS],
-        headers=headers, headers_known=req.headers_known,
+        **common,
     ))
     return facts
 
 
 def classify_endpoint(url: Url, method: Optional[str], body_params: list[QueryParam],
-                      ctx: Context) -> Optional[str]:
-    """Which managed-identity token endpoint a URL calls, or None if it is not one."""
+                      ctx: Context, headers: Optional[dict] = None) -> Optional[str]:
+    """Which managed-identity token endpoint a URL calls, or None if it is not one.
+
+    A local `/oauth2/token` on a port other than the VM extension's (50342, configurable) and Arc's
+    is taken for the extension only when it sends the `Metadata` header: many local development
+    token servers answer on that path too."""
     path = str(url.path or "").lower()
     host = url.host
     if host is None:
@@ -77,7 +91,7 @@ def classify_endpoint(url: Url, method: Optional[str], body_params: list[QueryPa
     if host.known:
         h = host.lower()
         if h == K.IMDS_HOST:
-            return "imds" if ("/identity" in path or "oauth2" in path) and "/metadata" in path else None
+            return "imds" if is_imds_token_path(path) else None
         if h in K.LOCAL_HOSTS and path.rstrip("/").endswith("oauth2/token"):
             port = url.port.value if url.port is not None else None
             if port == K.ARC_PORT:
@@ -85,6 +99,8 @@ def classify_endpoint(url: Url, method: Optional[str], body_params: list[QueryPa
             posted_resource = method == "POST" and any(str(p.name) == "resource" for p in body_params)
             if ctx.cloud_shell or posted_resource:
                 return "cloud_shell"
+            if port not in (None, K.VM_EXTENSION_DEFAULT_PORT) and headers is not None and "metadata" not in headers:
+                return None
             return "vm_extension"
         return None
     # the base URL is a variable: recognise the well-known endpoint variables
@@ -98,11 +114,38 @@ def classify_endpoint(url: Url, method: Optional[str], body_params: list[QueryPa
     return None
 
 
+def is_imds_token_path(path: str) -> bool:
+    """The IMDS token path, or a near miss of it (`/metadata/oauth2/token`, `/oauth2/token`).
+
+    Other IMDS APIs (`/metadata/instance`, `/metadata/identity/info`, scheduled events) and the
+    AWS and GCP metadata paths on the same address are not token requests."""
+    p = path.lower().rstrip("/")
+    if p == K.IMDS_TOKEN_PATH or p == K.VM_EXTENSION_TOKEN_PATH:
+        return True
+    return p.startswith("/metadata/") and ("oauth2" in p or p.endswith("/token"))
+
+
 def _headers(items: list[tuple[LStr, LStr]]) -> dict:
     out: dict = {}
     for name, value in items:
         out[str(name).lower()] = {"name": name, "value": value}
     return out
+
+
+_VARIABLE = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$")
+
+
+def _auth_var(headers: dict) -> Optional[str]:
+    """`Authorization: Bearer $TOKEN`: the name of the variable that holds the token."""
+    header = headers.get("authorization")
+    if header is None:
+        return None
+    value = header["value"]
+    text = str(value)
+    if not text.lower().startswith("bearer ") or text[7:].strip() != UNKNOWN:
+        return None
+    m = _VARIABLE.match(value.unknown_source(text.index(UNKNOWN)) or "")
+    return m.group(1) if m else None
 
 
 def _form_params(body: object) -> list[QueryParam]:

@@ -151,3 +151,44 @@ def percent_decode(value: LStr) -> LStr:
 def is_encoded(raw: LStr) -> bool:
     """The value was written percent-encoded (so a fix should encode what it inserts)."""
     return "%" in str(raw) and bool(_PERCENT.search(str(raw)))
+
+
+def base_of(url: LStr) -> LStr:
+    """The URL up to its query or fragment: where a finding about the request as a whole points."""
+    s = str(url)
+    ends = [i for i in (s.find("?"), s.find("#")) if i > 0]
+    return url.sub(0, min(ends)) if ends else url
+
+
+def is_broken(url: LStr) -> bool:
+    """A URL that cannot be what its author meant: it holds whitespace (a line wrapped inside a
+    quoted URL) or a doc placeholder cut in two (see `is_cut`)."""
+    return is_cut(url) or any(c.isspace() for c in str(url).strip())
+
+
+def is_cut(url: LStr) -> bool:
+    """A doc placeholder cut in two (`<SUBSCRIPTION` without its `>`): the word ended at a space or
+    line break inside the placeholder, so the rest of the command may be in other words or lines."""
+    text = str(url)
+    return text.count("<") != text.count(">")
+
+
+def is_open_ended(url: Url) -> bool:
+    """Whether unknown text could add query parameters we cannot see.
+
+    `$ENDPOINT?...`, `.../token$QS`, `...?$QS`, `...&$MORE` are open; a variable that is a whole
+    path segment (`/resourceGroups/$RG`) or a parameter value (`resource=$R`) is not: it stands for
+    a name or a value, not for more of the URL.  A doc placeholder broken by a space
+    (`<SUBSCRIPTION` without its `>`) leaves the rest of the URL in another word, so it is open too.
+    """
+    if is_cut(url.text):
+        return True
+    if url.query_text is not None:
+        return any(UNKNOWN in str(p.name) or (p.value is None and UNKNOWN in str(p.text)) for p in url.query)
+    path = str(url.path or "")
+    if not path.strip("/"):  # nothing after the host: an unknown end of the host may hold the rest
+        return str(url.host or "").endswith(UNKNOWN)
+    if UNKNOWN not in path:
+        return False
+    last = path.rsplit("/", 1)[-1]
+    return not (last == UNKNOWN and "/" in path) and UNKNOWN in last
