@@ -30,11 +30,17 @@ def milint_cmd() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "milint"]
 
 
+# measure milint as installed: with byte-code caches (some environments switch them off)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(cmd: list[str], runs: int, cwd: Path | None = None) -> list[float]:
+    """Wall times of `runs` runs, after one untimed warm-up run (byte-code and rule caches)."""
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=ENV)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=ENV)
         times.append(time.perf_counter() - start)
     return times
 
@@ -44,7 +50,8 @@ def peak_rss_mb(cmd: list[str]) -> float:
     probe = ("import resource, subprocess, sys, json; "
              "subprocess.run(json.loads(sys.argv[1]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", probe, json.dumps(cmd)], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", probe, json.dumps(cmd)], capture_output=True, text=True, check=True,
+                         env=ENV)
     return int(out.stdout.strip()) / 1024
 
 

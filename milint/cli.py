@@ -52,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     baseline.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: .)")
     _run_options(baseline)
 
-    sub.add_parser("rules", help="list every rule: id, name, level and summary")
+    rules = sub.add_parser("rules", help="list every rule: id, name, level and summary")
+    rules.add_argument("--markdown", action="store_true",
+                       help="print the whole rules reference (docs/rules.md) instead of the list")
     rule = sub.add_parser("rule", help="explain one rule")
     rule.add_argument("rule", metavar="ID-OR-NAME")
     rule.add_argument("--markdown", action="store_true", help="print Markdown instead of text")
@@ -191,7 +193,8 @@ def cmd_check(args) -> int:
         _write(text, path)
     if to_stdout in (None, "text", "github"):
         for notice in report.notices:
-            print(f"milint: {notice.path}: {notice.level}: {notice.message}", file=sys.stderr)
+            if not notice.reported:
+                print(f"milint: {notice.path}: {notice.level}: {notice.message}", file=sys.stderr)
     if report.baseline_gone:
         print(f"milint: {report.baseline_gone} finding(s) recorded in the baseline no longer occur; "
               f"`milint baseline {settings.baseline}` records the current state", file=sys.stderr)
@@ -240,7 +243,8 @@ def cmd_baseline(args) -> int:
     except SelectionError as exc:
         raise UsageError(str(exc)) from None
     for notice in report.notices:
-        print(f"milint: {notice.path}: {notice.level}: {notice.message}", file=sys.stderr)
+        if not notice.reported:
+            print(f"milint: {notice.path}: {notice.level}: {notice.message}", file=sys.stderr)
     if report.errors:
         print("milint: error: the check did not complete; the baseline was not written", file=sys.stderr)
         return EXIT_ERROR
@@ -259,6 +263,11 @@ def _write(text: str, output: Optional[str]) -> None:
 
 def cmd_rules(args) -> int:
     toolbox = _toolbox()
+    if args.markdown:
+        from .ruledoc import rules_reference
+
+        sys.stdout.write(rules_reference(toolbox.rules))
+        return EXIT_OK
     width = max(len(r.name) for r in toolbox.rules)
     for r in toolbox.rules:
         print(f"{r.id}  {r.name:<{width}}  {r.level:<7}  {r.summary}")

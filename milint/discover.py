@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Optional
@@ -14,6 +15,10 @@ SKIP_DIRS = frozenset({
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", "vendor", "third_party",
     "bower_components", "site-packages", ".eggs",
 })
+
+
+LINK_OUTSIDE = "symbolic link that leads outside the checked tree or nowhere; not followed"
+NOT_REGULAR = "not a regular file; skipped"
 
 
 @dataclass
@@ -29,13 +34,25 @@ class Notice:
     path: str
     message: str
     level: str = "note"  # "note", "warning" or "error" (an error makes the run exit 2)
+    reported: bool = False  # a finding says the same (a parse error): SARIF keeps it, text does not repeat it
 
 
 def relative(path: Path, root: Path) -> str:
     try:
-        return path.relative_to(root).as_posix()
+        rel = path.relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        rel = path.as_posix()
+    return printable(rel)
+
+
+def printable(name: str) -> str:
+    """A file name every report can write.  POSIX names are bytes: ones that are not UTF-8 arrive
+    as lone surrogates, which no encoder accepts, so those bytes are shown as \\xNN."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
 
 
 def find_repo_root(start: Path) -> Optional[Path]:
@@ -66,26 +83,35 @@ def discover(paths: list[str], root: Path, classify: Callable[[str], Optional[st
              use_gitignore: bool = True) -> Iterator[Candidate]:
     """Candidates in a stable order; files named explicitly are always candidates."""
     seen: set[str] = set()
+    real_root = Path(os.path.realpath(root))
     for raw in paths:
         path = Path(raw)
         abspath = Path(os.path.abspath(path))
+        rel = relative(abspath, root)
         if not os.path.lexists(abspath):
-            notices.append(Notice(raw, "no such file or folder", "error"))
+            notices.append(Notice(rel, "no such file or folder", "error"))
             continue
+        real = Path(os.path.realpath(abspath))
+        if real != abspath and not _inside(real, real_root):
+            # a link (the path itself or a folder on the way) that leads out of the checked tree
+            notices.append(Notice(rel, LINK_OUTSIDE))
+            continue
+        if os.path.isabs(rel) and _inside(real, real_root):
+            rel = relative(real, real_root)  # named through a link to a place inside the tree
         if abspath.is_dir() and not abspath.is_symlink():
             yield from _walk(abspath, root, classify, notices, forced_kind, use_gitignore, seen)
             continue
-        if not abspath.is_file():
-            notices.append(Notice(raw, "not a regular file; skipped"))
+        if not _is_regular_file(abspath):
+            notices.append(Notice(rel, NOT_REGULAR))
             continue
-        key = str(abspath.resolve())
+        key = str(real)
         if key in seen:
             continue
         seen.add(key)
         kind = forced_kind or classify(abspath.name)
         if kind is None and not needs_head(abspath.name):
             continue  # a named file milint does not read (pre-commit may pass any file)
-        yield Candidate(abspath, relative(abspath, root), kind, explicit=True)
+        yield Candidate(abspath, rel, kind, explicit=True)
 
 
 def _walk(top: Path, root: Path, classify, notices: list[Notice], forced_kind: Optional[str],
@@ -115,14 +141,15 @@ def _walk(top: Path, root: Path, classify, notices: list[Notice], forced_kind: O
                 if entry.is_symlink():
                     target = _symlink_target(path, real_top)
                     if target is None:
-                        notices.append(Notice(rel, "symbolic link that leads outside the checked tree "
-                                                   "or nowhere; not followed"))
+                        notices.append(Notice(rel, LINK_OUTSIDE))
                         continue
                     if target.is_dir():
                         continue  # folders inside the tree are walked on their own; no loops
                     is_dir = False
+                    special = not _is_regular_file(target)
                 else:
                     is_dir = entry.is_dir(follow_symlinks=False)
+                    special = not is_dir and not entry.is_file(follow_symlinks=False)
             except OSError as exc:
                 notices.append(Notice(rel, f"cannot inspect: {exc.strerror or exc}", "warning"))
                 continue
@@ -133,12 +160,14 @@ def _walk(top: Path, root: Path, classify, notices: list[Notice], forced_kind: O
                     continue
                 subdirs.append(path)
                 continue
-            if not entry.is_file() and not entry.is_symlink():
-                continue
             kind = forced_kind or classify(entry.name)
             if kind is None and not needs_head(entry.name):
                 continue
             if ignores and is_ignored(ignores, ig_rel, False):
+                continue
+            if special:  # a FIFO, socket or device: opening it could block or never end
+                if kind is not None:
+                    notices.append(Notice(rel, NOT_REGULAR))
                 continue
             key = os.path.realpath(path)
             if key in seen:
@@ -149,12 +178,22 @@ def _walk(top: Path, root: Path, classify, notices: list[Notice], forced_kind: O
             stack.append((sub, ignores))
 
 
+def _inside(path: Path, real_top: Path) -> bool:
+    return path == real_top or real_top in path.parents
+
+
+def _is_regular_file(path: Path) -> bool:
+    """A regular file (after following links): not a folder, FIFO, socket or device."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def _symlink_target(path: Path, real_top: Path) -> Optional[Path]:
     """Where a link leads, if that is inside the checked tree; None for outside, loops, dangling."""
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):
         return None
-    if target != real_top and real_top not in target.parents:
-        return None
-    return target
+    return target if _inside(target, real_top) else None

@@ -128,8 +128,11 @@ class FileChecker:
         self.settings = settings
         self.rules = [r for r in rules if not r.is_tool_rule]
         self.tool_rules = {r.id: r for r in rules if r.is_tool_rule}
-        triggers = sorted({t for r in self.rules for t in r.triggers_lower})
-        self.triggers = tuple(t.encode("utf-8") for t in triggers)
+        from .prefilter import TriggerIndex
+
+        self.index = TriggerIndex(t for r in self.rules for t in r.triggers_lower)
+        self.triggers = self.index.patterns
+        self.rule_triggers = {r.id: frozenset(t.encode("utf-8") for t in r.triggers_lower) for r in self.rules}
         # a file that mentions only a suppression is still read: it may hold an unused one
         self.reads_suppressions = any(i in self.tool_rules for i in SUPPRESSION_RULES)
         self.options = {r.id: {**r.options, **settings.rule_options.get(r.id, {})} for r in self.rules}
@@ -147,7 +150,7 @@ class FileChecker:
         return rule.id if rule is not None else None
 
     def passes_prefilter(self, data_lower: bytes) -> bool:
-        return any(t in data_lower for t in self.triggers) or (self.reads_suppressions and b"milint:" in data_lower)
+        return bool(self.index.found(data_lower)) or (self.reads_suppressions and b"milint:" in data_lower)
 
     def check(self, candidate: Candidate) -> tuple[list[Finding], list[Notice], bool, Optional[str]]:
         """Findings and notices of one file, whether it was parsed, and (when a finding offers a fix)
@@ -185,17 +188,25 @@ class FileChecker:
             if candidate.kind is not None:
                 return self._skipped(rel, f"binary content in a {kind} file; not checked", notices), False
             return [], False
-        if self.settings.prefilter and not (self.passes_prefilter(data.lower()) or b"\x00" in head):
-            return [], False
+        found: frozenset = frozenset()
+        if self.settings.prefilter and b"\x00" not in head:
+            lowered = data.lower()
+            found = self.index.found(lowered)
+            if not found and not (self.reads_suppressions and b"milint:" in lowered):
+                return [], False
         try:
             decoded = decode(data)
         except DecodeError as exc:
             doc = Document(candidate.path, rel, kind, decode(b""))
             return self._parse_error(doc, str(exc), None, notices, byte_offset=exc.offset, data=data), False
         document = Document(candidate.path, rel, kind, decoded)
-        if self.settings.prefilter and b"\x00" in head and not self.passes_prefilter(
-                document.lower.encode("utf-8")):
-            return [], False
+        if self.settings.prefilter and b"\x00" in head:  # UTF-16: look at the decoded text
+            lowered = document.lower.encode("utf-8")
+            found = self.index.found(lowered)
+            if not found and not (self.reads_suppressions and b"milint:" in lowered):
+                return [], False
+        document.triggers_found = found
+        document.wants = self.wanted_facts(found) if self.settings.prefilter else None
         try:
             facts = [f for part in self.toolbox.pm.hook.milint_extract_facts(document=document)
                      if part for f in part]
@@ -251,21 +262,32 @@ class FileChecker:
             if finding.suppression is None and finding.rule_id in ignored:
                 finding.suppression = Suppression("external", why, "config")
 
+    def wanted_facts(self, found: frozenset) -> Optional[frozenset]:
+        """The fact kinds read by the rules whose triggers occur in the file (None: all kinds)."""
+        kinds: set = set()
+        for rule in self.rules:
+            if self.rule_triggers[rule.id] & found:
+                if not rule.facts:
+                    return None
+                kinds.update(rule.facts)
+        return frozenset(kinds)
+
     def run_rules(self, document, facts: list[dict], notices: list[Notice]) -> list[Finding]:
-        from .checks import CheckContext
+        from .checks import CheckContext, group_facts
 
         findings: list[Finding] = []
         if not facts:
             return findings
-        lower = document.lower
+        by_kind = group_facts(facts)
+        found = getattr(document, "triggers_found", None)
         for rule in self.rules:
             check = self.toolbox.checks.get(rule.id)
             if check is None:
                 continue
-            if self.settings.prefilter and not any(t in lower for t in rule.triggers_lower):
-                continue
+            if self.settings.prefilter and found is not None and not (self.rule_triggers[rule.id] & found):
+                continue  # none of this rule's triggers is in the file: it cannot fire
             try:
-                for hit in check(CheckContext(document, facts, rule, self.options.get(rule.id))):
+                for hit in check(CheckContext(document, facts, rule, self.options.get(rule.id), by_kind)):
                     findings.append(self.to_finding(rule, document, hit))
             except Exception as exc:  # a bug in a rule: report it, keep going
                 notices.append(Notice(document.relpath, f"internal error in rule {rule.id}: {exc!r}\n"
@@ -305,7 +327,8 @@ class FileChecker:
             col = len(before) - (before.rfind(b"\n") + 1) + 1
             region = Region(line, col, line, col)
         rule = self.tool_rules.get(PARSE_ERROR)
-        notices.append(Notice(document.relpath, f"{region.start_line}:{region.start_column}: {message}", "warning"))
+        notices.append(Notice(document.relpath, f"{region.start_line}:{region.start_column}: {message}", "warning",
+                              reported=rule is not None))
         if rule is None:
             return []
         start, end = span or (0, 0)

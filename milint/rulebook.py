@@ -102,6 +102,8 @@ def rule_from_data(data: Any, source: str) -> Rule:
     triggers = data["triggers"]
     if not isinstance(triggers, list) or not all(isinstance(t, str) and t for t in triggers):
         raise _fail(source, "triggers must be a list of non-empty strings")
+    if not all(t.isascii() for t in triggers):
+        raise _fail(source, "triggers must be ASCII (the prefilter compares lower-cased bytes)")
     if not triggers and check != "tool":
         raise _fail(source, "a rule needs at least one trigger string (the prefilter relies on it)")
     seed = [str(s) for s in data.get("seed") or []]
@@ -143,28 +145,117 @@ def _example(data: Any, source: str) -> Example:
                    fixed=data.get("fixed"), note=str(data.get("note", "")), kind=data.get("as"))
 
 
-def load_rule_file(path: Path) -> list[Rule]:
+def _parse_rule_file(path: Path):
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with open(path, "rb") as fh:
-            data = yaml.load(fh, Loader=loader)
+            return yaml.load(fh, Loader=loader)
     except (OSError, yaml.YAMLError) as exc:
         raise RuleError(f"{path}: cannot read rule file: {exc}") from None
+
+
+def _rules_of(data, path: Path) -> list[Rule]:
     items = data if isinstance(data, list) else [data]
     return [rule_from_data(item, str(path)) for item in items]
 
 
-def load_rules(paths: Iterable[Path]) -> list[Rule]:
-    """Rules from YAML files and folders of them, in file-name order."""
+def load_rule_file(path: Path) -> list[Rule]:
+    return _rules_of(_parse_rule_file(path), path)
+
+
+def load_rules(paths: Iterable[Path], cache: bool = True) -> list[Rule]:
+    """Rules from YAML files and folders of them, in file-name order.
+
+    Parsing ~90 YAML files costs more than the rest of milint's start-up, so the parsed data is kept
+    in a JSON cache keyed by each file's size and modification time; the rules are still validated
+    from that data on every run.  The cache holds data only, never code."""
+    store = _RuleCache() if cache else None
     rules: list[Rule] = []
     for path in paths:
         path = Path(path)
         files = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
         for file in files:
-            rules.extend(load_rule_file(file))
+            data = store.get(file) if store else None
+            if data is None:
+                data = _as_json(_parse_rule_file(file))
+                if store:
+                    store.put(file, data)
+            rules.extend(_rules_of(data, file))
+    if store:
+        store.save()
     return rules
+
+
+def _as_json(data):
+    """YAML may give dates and other types; the cached form is plain JSON, so use that form always."""
+    import json
+
+    return json.loads(json.dumps(data, default=str))
+
+
+class _RuleCache:
+    def __init__(self):
+        import os
+
+        from . import __version__
+
+        self.path: Optional[Path] = None
+        self.entries: dict = {}
+        self.changed = False
+        if os.environ.get("MILINT_NO_CACHE"):
+            return
+        base = os.environ.get("MILINT_CACHE_DIR") or os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "milint")
+        self.path = Path(base) / f"rules-{__version__}.json"
+        try:
+            import json
+
+            self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(self.entries, dict):
+                self.entries = {}
+        except (OSError, ValueError):
+            self.entries = {}
+
+    @staticmethod
+    def _stamp(file: Path) -> Optional[list]:
+        try:
+            st = file.stat()
+        except OSError:
+            return None
+        return [st.st_mtime_ns, st.st_size]
+
+    def get(self, file: Path):
+        entry = self.entries.get(str(file))
+        stamp = self._stamp(file)
+        if isinstance(entry, dict) and stamp is not None and entry.get("stamp") == stamp:
+            return entry.get("data")
+        return None
+
+    def put(self, file: Path, data) -> None:
+        stamp = self._stamp(file)
+        if stamp is not None and self.path is not None:
+            self.entries[str(file)] = {"stamp": stamp, "data": data}
+            self.changed = True
+
+    def save(self) -> None:
+        if not self.changed or self.path is None:
+            return
+        import json
+        import os
+        import tempfile
+
+        # entries of rule files that no longer exist (a removed pack, a test's temporary folder)
+        self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k)}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".rules-")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(self.entries, fh)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a read-only home: no cache, same results
 
 
 FAMILIES = {

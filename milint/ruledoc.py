@@ -1,7 +1,7 @@
 """A rule's documentation as text and Markdown (for `milint rule`, SARIF help and docs/rules.md)."""
 from __future__ import annotations
 
-from .rulebook import Rule, family_of
+from .rulebook import FAMILIES, Rule, family_of
 
 _LANG = {"arm": "json", "json": "json", "bash": "bash", "powershell": "powershell"}
 _EXT_LANG = {".json": "json", ".sh": "bash", ".azcli": "bash", ".ps1": "powershell", ".psm1": "powershell",
@@ -60,3 +60,24 @@ def rule_text(rule: Rule) -> str:
 
 def _indent(text: str) -> str:
     return "\n".join("    " + line if line else "" for line in text.splitlines())
+
+
+def rules_reference(rules: list[Rule]) -> str:
+    """The rules reference page (docs/rules.md): an index by family, then every rule in full."""
+    out = ["# milint rules", "",
+           "Generated from the YAML files in `rules/` by `milint rules --markdown`; do not edit by hand.",
+           "Select a whole family by its prefix (`--select MI2`), a rule by id or by name.", ""]
+    families: dict[str, list[Rule]] = {}
+    for rule in sorted(rules, key=lambda r: r.id):
+        families.setdefault(family_of(rule) or "other", []).append(rule)
+    for family, members in families.items():
+        prefix = members[0].id[:3] if FAMILIES.get(members[0].id[:3]) == family else ""
+        out += [f"## {family}" + (f" (`{prefix}`)" if prefix else ""), "", "| id | name | level | autofix | summary |",
+                "|---|---|---|---|---|"]
+        for r in members:
+            summary = r.summary.replace("|", "\\|")
+            out.append(f"| [{r.id}](#{r.id.lower()}-{r.name}) | `{r.name}` | {r.level} | {'yes' if r.fix else ''} | {summary} |")
+        out.append("")
+    for rule in sorted(rules, key=lambda r: r.id):
+        out += ["---", "", rule_markdown(rule, heading="##")]
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -7,6 +7,14 @@ import pytest
 from milint.engine import Settings, Toolbox
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_rule_cache(tmp_path_factory):
+    """Tests (and the milint processes they start) keep their rule cache out of the user's home."""
+    import os
+
+    os.environ["MILINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("milint-cache"))
+
+
 @pytest.fixture(scope="session")
 def toolbox():
     return Toolbox(Settings(load_entrypoints=False))

@@ -32,19 +32,24 @@ class Hit:
 class CheckContext:
     """The document's facts, grouped by kind, and the rule being run."""
 
-    def __init__(self, document, facts: list[dict], rule, options: Optional[dict] = None):
+    def __init__(self, document, facts: list[dict], rule, options: Optional[dict] = None,
+                 by_kind: Optional[dict[str, list[dict]]] = None):
         self.document = document
         self.facts = facts
         self.rule = rule
         self.options = options or {}
-        self._by_kind: Optional[dict[str, list[dict]]] = None
+        self._by_kind = by_kind if by_kind is not None else group_facts(facts)
 
     def facts_of(self, kind: str) -> list[dict]:
-        if self._by_kind is None:
-            self._by_kind = {}
-            for f in self.facts:
-                self._by_kind.setdefault(f["kind"], []).append(f)
         return self._by_kind.get(kind, [])
+
+
+def group_facts(facts: list[dict]) -> dict[str, list[dict]]:
+    """Facts by kind (computed once per file and shared by every rule)."""
+    grouped: dict[str, list[dict]] = {}
+    for f in facts:
+        grouped.setdefault(f["kind"], []).append(f)
+    return grouped
 
 
 CheckFunction = Callable[[CheckContext], Iterable[Hit]]

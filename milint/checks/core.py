@@ -6,6 +6,7 @@ from typing import Iterable
 
 from .. import knowledge as K
 from ..facts.urls import is_encoded
+from .http_view import is_arm_call
 from ..lstr import LStr
 from . import CheckContext, Edit, Hit, registry
 
@@ -38,18 +39,9 @@ def resource_groups_casing(ctx: CheckContext) -> Iterable[Hit]:
         segment = segments[2]
         if not segment.known or segment.lower() != "resourcegroups" or segment == "resourceGroups":
             continue
-        if not _is_management_plane(call):
+        if not is_arm_call(call, unknown_host=True):
             continue
         yield Hit(at=segment, args={"segment": str(segment)}, fix=[Edit(segment, "resourceGroups")])
-
-
-def _is_management_plane(call: dict) -> bool:
-    host = call["host"]
-    if host is None:  # a path on its own: `az rest --uri /subscriptions/...` targets ARM
-        return call["tool"] == "az rest"
-    if not host.known:
-        return True  # $ARM_ENDPOINT/subscriptions/<id>/resourcegroups/...: the path says ARM
-    return host.lower() in K.ARM_HOSTS
 
 
 # ---------------------------------------------------------------- MI101

@@ -158,12 +158,7 @@ def user_assigned_id_malformed(ctx: CheckContext) -> Iterable[Hit]:
             problem = user_assigned_id_problem(value, joined=True) if value is not None else None
             if problem:
                 yield Hit(at=place(ctx, value, entry["at"]), args={"value": _shown(value), "problem": problem})
-    for request in ctx.facts_of("token_request"):
-        for selector in request.get("selectors") or []:
-            if str(selector["name"]).lower() in ("mi_res_id", "msi_res_id") and selector["value"] is not None:
-                problem = user_assigned_id_problem(selector["value"])
-                if problem:
-                    yield Hit(at=selector["value"], args={"value": _shown(selector["value"]), "problem": problem})
+    # a token request's mi_res_id / msi_res_id holding something else is MI120's
 
 
 def _shown(value: LStr) -> str:
@@ -397,23 +392,11 @@ def identity_extension_publisher(ctx: CheckContext) -> Iterable[Hit]:
 
 
 # ---------------------------------------------------------------- MI317
-_NEEDS_LOCATION = KI.COMPUTE_TYPES | {KI.USER_ASSIGNED_IDENTITY_TYPE.lower()}
-
-
 @check("MI317")
-def put_without_location(ctx: CheckContext) -> Iterable[Hit]:
-    for body in ctx.facts_of("resource_body"):
-        if body["operation"] != "put" or body["resource_type"] not in _NEEDS_LOCATION or "location" in body["members"]:
-            continue
-        method = body.get("method")
-        fix = None
-        if isinstance(method, LStr) and method.known and method.upper() == "PUT" and "identity" in body["members"] \
-                and body["resource_type"] in KI.COMPUTE_TYPES:
-            fix = _list(plain_edit(ctx, method, "PATCH" if str(method).isupper() else "patch"))
-        how = ("to change only the identity of an existing machine, send PATCH"
-               if "identity" in body["members"] and body["resource_type"] in KI.COMPUTE_TYPES
-               else "add \"location\" to the body")
-        yield Hit(at=body["at"], args={"type": body["resource_type"], "how": how}, fix=fix)
+def identity_resource_without_location(ctx: CheckContext) -> Iterable[Hit]:
+    # REST PUTs without location are MI508's; this rule covers template resources
     for resource in ctx.facts_of("arm_resource"):
         if resource["type"] == KI.USER_ASSIGNED_IDENTITY_TYPE.lower() and "location" not in resource["members"]:
-            yield Hit(at=resource["at"], args={"type": str(resource["at"]), "how": "add \"location\": \"[resourceGroup().location]\""})
+            yield Hit(at=resource["at"], args={"type": str(resource["at"])})
+
+

@@ -21,7 +21,10 @@ _COMPUTE_EXTENSION_PARENTS = ("microsoft.compute/virtualmachines", "microsoft.co
 def arm_template_facts(doc: JsonDocument, ctx: Context) -> list[dict]:
     root = ArmTemplate(doc)
     resources = list(root.all_resources())
-    facts: list[dict] = template_string_facts(root, resources)
+    # a walk over every string of the template: only when a rule reads what it finds
+    facts: list[dict] = (template_string_facts(root, resources)
+                         if ctx.wants_any("resource_type_ref", "arm_reference", "id_value") else [])
+    want_resources = ctx.wants_any("arm_resource", "role_assignment", "role_definition", "id_value")
     # resources whose dependsOn a rule reads: readers of another resource's identity, machines
     # given user-assigned identities, extensions declared on their own
     readers = {f["resource"] for f in facts if f["kind"] == "arm_reference" and f["chain"]}
@@ -38,7 +41,8 @@ def arm_template_facts(doc: JsonDocument, ctx: Context) -> list[dict]:
         facts.extend(_deployment_script_facts(resource, ctx))
         need_depends = (key_of(resource) in readers or any(b.get("entries") for b in blocks)
                         or resource.parent is None and resource.type_lower.endswith("/extensions"))
-        facts.extend(resource_facts(resource, names[resource.path], need_depends))
+        if want_resources:
+            facts.extend(resource_facts(resource, names[resource.path], need_depends))
     for template in root.templates():
         facts.extend(_output_facts(template, ctx))
     return facts

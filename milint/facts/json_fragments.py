@@ -21,28 +21,62 @@ MAX_NODES = 200_000  # a fragment bigger than this is data, not a sample: only i
 
 
 def fragment_facts(parsed, ctx: Context) -> list[dict]:
-    """identity_block facts for `identity` objects found in the fragment, the identifiers written
-    in it, and the resource types it names."""
+    """identity_block facts for `identity` objects found in the fragment, the VM extensions of a
+    scale set's `extensionProfile` shown in it, the identifiers written in it, and the resource
+    types it names."""
     facts: list[dict] = []
     for path, holder in _identity_holders(parsed.value):
         facts.extend(_fragment_block(parsed, path, holder))
+    facts.extend(_extension_profile_facts(parsed))
     facts.extend(_loose_facts(parsed))
     return facts
 
 
 def _identity_holders(value: Any):
     """(path, object) for every object with an ``identity`` member, breadth first."""
+    for path, node in _objects(value):
+        if isinstance(member(node, "identity")[1], dict):
+            yield path, node
+
+
+def _objects(value: Any):
+    """(path, object) for every JSON object in `value`, breadth first, up to MAX_NODES nodes."""
     queue = deque([((), value)])
     seen = 0
     while queue and seen < MAX_NODES:
         path, node = queue.popleft()
         seen += 1
         if isinstance(node, dict):
-            if isinstance(member(node, "identity")[1], dict):
-                yield path, node
+            yield path, node
             queue.extend((path + (k,), v) for k, v in node.items() if isinstance(v, (dict, list)))
         elif isinstance(node, list):
             queue.extend((path + (i,), v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+
+
+def _extension_profile_facts(parsed) -> list[dict]:
+    """vm_extension facts for the entries of every ``extensionProfile.extensions`` list: docs show
+    the scale set's profile on its own, without the template around it.  The machine is unknown."""
+    facts: list[dict] = []
+    for path, holder in _objects(parsed.value):
+        profile_key, profile = member(holder, "extensionProfile")
+        list_key, extensions = member(profile, "extensions")
+        if not isinstance(extensions, list):
+            continue
+        for i, entry in enumerate(extensions):
+            props_key, props = member(entry, "properties")
+            if not isinstance(props, dict):
+                continue
+            base = path + (str(profile_key), str(list_key), i, str(props_key))
+            located = {name: _string_member(parsed, base, props, name) for name in ("publisher", "type")}
+            facts.append(fact("vm_extension", located["type"] or parsed.value_span(base),
+                              publisher=located["publisher"], type=located["type"], name=None,
+                              operation="set", via="json", machine=None))
+    return facts
+
+
+def _string_member(parsed, base: tuple, mapping: dict, name: str) -> Optional[LStr]:
+    key, value = member(mapping, name)
+    return parsed.string(base + (str(key),), value) if isinstance(value, str) else None
 
 
 def _fragment_block(parsed, path: tuple, holder: dict) -> list[dict]:

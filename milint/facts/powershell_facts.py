@@ -9,6 +9,7 @@ from ..sources.powershell import PsArray, PsCommand, PsHashtable, PsParam, PsUnk
 from . import fact
 from .json_fragments import with_body_facts
 from .ps_identity import ps_identity_facts, ps_type_mentions
+from .ps_wrapped import unwrapped_commands
 from .requests import Context, HttpRequest, request_facts
 from .shell_facts import command_words_facts, program_name
 
@@ -214,7 +215,7 @@ def _uses_ps_parameters(command: PsCommand) -> bool:
 
 def powershell_facts(source: LStr, ctx: Context) -> list[dict]:
     facts: list[dict] = []
-    for command in parse_powershell(source):
+    for command in unwrapped_commands(source, parse_powershell(source)):
         facts.extend(ps_command_facts(command, ctx))
         if program_name(command.name) not in ("az", "az.cmd", "az.exe"):  # az reports its own
             facts.extend(ps_type_mentions(command))

@@ -36,9 +36,15 @@ class HttpRequest:
 
 @dataclass
 class Context:
-    """What a source knows about the document around a request."""
+    """What a source knows about the document around a request, and what the rules need."""
 
     cloud_shell: bool = False  # the file (or doc section) is about Azure Cloud Shell
+    # the fact kinds the rules that can fire on this file read; None: every kind.  A source may skip
+    # work whose only product is a kind nobody wants (facts are cheap to make, not free).
+    wants: Optional[frozenset] = None
+
+    def wants_any(self, *kinds: str) -> bool:
+        return self.wants is None or not self.wants.isdisjoint(kinds)
 
 
 def request_facts(req: HttpRequest, ctx: Context) -> list[dict]:

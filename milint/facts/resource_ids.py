@@ -6,6 +6,8 @@ judgement here only uses what unknown parts cannot change: ``/subscriptions/$SUB
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from typing import Iterator, Optional
 
@@ -149,7 +151,12 @@ def misspelled_type(namespace: str, rtype: str) -> Optional[str]:
     """The identity-related type `namespace/rtype` was probably meant to be, or None.
 
     Case differences are not misspellings (ARM compares types case-insensitively)."""
-    ns, t = namespace.lower(), rtype.lower()
+    return _misspelled(namespace.lower(), rtype.lower())
+
+
+@lru_cache(maxsize=4096)
+def _misspelled(ns: str, t: str) -> Optional[str]:
+    # the same few types recur in every template: the edit distances are computed once each
     pair = f"{ns}/{t}"
     if pair in KI.IDENTITY_RESOURCE_TYPES or pair in KI.REAL_NEAR_TYPES:
         return None
@@ -167,7 +174,7 @@ def misspelled_type(namespace: str, rtype: str) -> Optional[str]:
 
 
 def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (insertions, deletions, substitutions)."""
+    """Levenshtein distance (insertions, deletions, substitutions); above 8 it is only a bound."""
     if a == b:
         return 0
     if abs(len(a) - len(b)) > 8:

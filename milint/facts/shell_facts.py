@@ -8,6 +8,7 @@ from ..lstr import LStr, UNKNOWN
 from ..sources.shell import ShellCommand, parse_shell
 from .az_cli import az_facts, is_az
 from .http_tools import curl_requests, wget_requests
+from .json_fragments import with_body_facts
 from .requests import Context, request_facts
 
 # words that run the command after them (sudo az ..., time curl ...)
@@ -35,10 +36,13 @@ def command_words_facts(words: list[LStr], at: object, ctx: Context, via: str) -
     if is_az(words[0]):
         return az_facts(words, at, ctx, via)
     if name in ("curl", "curl.exe"):
-        return [f for req in _uncut(curl_requests(words, command, via), command) for f in request_facts(req, ctx)]
-    if name in ("wget", "wget.exe"):
-        return [f for req in _uncut(wget_requests(words, command, via), command) for f in request_facts(req, ctx)]
-    return []
+        requests = _uncut(curl_requests(words, command, via), command)
+    elif name in ("wget", "wget.exe"):
+        requests = _uncut(wget_requests(words, command, via), command)
+    else:
+        return []
+    # a JSON body (an identity PATCH, a resource PUT) yields facts of its own
+    return with_body_facts([f for req in requests for f in request_facts(req, ctx)])
 
 
 def _uncut(requests: list, command: Optional[LStr]) -> list:

@@ -26,7 +26,7 @@ def document_context(document):
         from ..facts.scripts import mentions_cloud_shell
 
         cloud_shell = mentions_cloud_shell(document.text)
-    return Context(cloud_shell=cloud_shell)
+    return Context(cloud_shell=cloud_shell, wants=getattr(document, "wants", None))
 
 
 @hookimpl
