@@ -105,6 +105,7 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--write", metavar="FILE", help="write the results table (Markdown) to FILE")
     parser.add_argument("--quick", action="store_true", help="one run each, no peer (the CI smoke run)")
+    parser.add_argument("--checkov", metavar="PATH", help="the checkov executable (default: the one on PATH)")
     args = parser.parse_args(argv)
     corpus = Path(args.corpus)
     if not corpus.is_dir():
@@ -131,7 +132,7 @@ def main(argv=None) -> int:
     rows.append(("(e) read floor: cat every file", cat_floor(corpus, big_runs)))
     rows.append(("(d) ARM part, 1 process", timed(check + [str(corpus / "arm")], big_runs)))
     rows.append(("(e) ARM floor: read + json.loads", read_floor(arm_files, big_runs, True, tmp)))
-    checkov = shutil.which("checkov")
+    checkov = args.checkov or shutil.which("checkov")
     if checkov and not args.quick:
         rows.append(("(f) checkov on the ARM part", timed([checkov, "-d", str(corpus / "arm"), "--framework", "arm",
                                                           "--quiet", "--compact", "-o", "json"], 1)))

@@ -11,6 +11,7 @@ import sys
 from typing import Optional
 
 from . import __version__
+from .report.safe import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")  # plugins may add more
@@ -194,7 +195,7 @@ def cmd_check(args) -> int:
     if to_stdout in (None, "text", "github"):
         for notice in report.notices:
             if not notice.reported:
-                print(f"milint: {notice.path}: {notice.level}: {notice.message}", file=sys.stderr)
+                print(f"milint: {printable(notice.path)}: {notice.level}: {notice.message}", file=sys.stderr)
     if report.baseline_gone:
         print(f"milint: {report.baseline_gone} finding(s) recorded in the baseline no longer occur; "
               f"`milint baseline {settings.baseline}` records the current state", file=sys.stderr)
@@ -244,7 +245,7 @@ def cmd_baseline(args) -> int:
         raise UsageError(str(exc)) from None
     for notice in report.notices:
         if not notice.reported:
-            print(f"milint: {notice.path}: {notice.level}: {notice.message}", file=sys.stderr)
+            print(f"milint: {printable(notice.path)}: {notice.level}: {notice.message}", file=sys.stderr)
     if report.errors:
         print("milint: error: the check did not complete; the baseline was not written", file=sys.stderr)
         return EXIT_ERROR

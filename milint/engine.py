@@ -19,6 +19,9 @@ PARSE_ERROR = "MI900"
 FILE_SKIPPED = "MI901"
 SUPPRESSION_RULES = ("MI902", "MI903")  # suppress.UNUSED and suppress.EXPIRED (imported only when needed)
 DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
+DEFAULT_MAX_DEPTH = 512  # JSON nesting; real templates stay far below, hostile ones go far above
+MAX_FINDINGS_PER_RULE = 500  # per file: a generated file repeating one mistake must not flood the report
+DEFAULT_TIMEOUT_PER_FILE = 30.0  # seconds; a file that takes longer is skipped with a note (MI901)
 HEAD_BYTES = 8192
 
 
@@ -45,8 +48,8 @@ class Settings:
     rule_options: dict = field(default_factory=dict)  # rule id -> {option: value}
     require_reason: bool = False  # suppressions must say why
     baseline: Optional[str] = None  # a baseline file: findings recorded in it are suppressed
-    max_depth: Optional[int] = None  # limits for the sources (not read yet)
-    timeout_per_file: Optional[float] = None
+    max_depth: Optional[int] = None  # nesting limit of JSON sources (None: DEFAULT_MAX_DEPTH)
+    timeout_per_file: Optional[float] = None  # seconds to read one file (None: DEFAULT_TIMEOUT_PER_FILE)
 
 
 class Toolbox:
@@ -207,6 +210,16 @@ class FileChecker:
                 return [], False
         document.triggers_found = found
         document.wants = self.wanted_facts(found) if self.settings.prefilter else None
+        document.max_depth = self.settings.max_depth or DEFAULT_MAX_DEPTH
+        from .timelimit import TimeLimitExceeded, time_limit
+
+        try:
+            with time_limit(self.settings.timeout_per_file or DEFAULT_TIMEOUT_PER_FILE):
+                return self._facts_and_findings(document, notices), True
+        except TimeLimitExceeded as exc:
+            return self._skipped(rel, f"{exc}; not checked (raise `timeout-per-file` to read it)", notices), True
+
+    def _facts_and_findings(self, document, notices: list[Notice]) -> list[Finding]:
         try:
             facts = [f for part in self.toolbox.pm.hook.milint_extract_facts(document=document)
                      if part for f in part]
@@ -214,14 +227,15 @@ class FileChecker:
             document.problem("too deeply nested to read")
             facts = []
         except Exception as exc:  # a bug in a source: report it, keep checking other files
-            notices.append(Notice(rel, f"internal error while reading: {exc!r}\n{traceback.format_exc()}", "error"))
-            return [], True
+            notices.append(Notice(document.relpath, f"internal error while reading: {exc!r}\n"
+                                  f"{traceback.format_exc()}", "error"))
+            return []
         findings: list[Finding] = []
         for message, start, end in document.problems:
             findings.extend(self._parse_error(document, message, (start, end), notices))
         findings.extend(self.run_rules(document, facts, notices))
         findings.extend(self.suppress_inline(document, findings, notices))
-        return findings, True
+        return findings
 
     def suppress_inline(self, document, findings: list[Finding], notices: list[Notice]) -> list[Finding]:
         """Mark what the file's own comments and ARM metadata suppress; findings about those suppressions."""
@@ -287,8 +301,15 @@ class FileChecker:
             if self.settings.prefilter and found is not None and not (self.rule_triggers[rule.id] & found):
                 continue  # none of this rule's triggers is in the file: it cannot fire
             try:
+                count = 0
                 for hit in check(CheckContext(document, facts, rule, self.options.get(rule.id), by_kind)):
+                    if count == MAX_FINDINGS_PER_RULE:
+                        notices.append(Notice(document.relpath, f"{rule.id} found more than "
+                                              f"{MAX_FINDINGS_PER_RULE} problems in this file; the rest are "
+                                              "not listed", "warning"))
+                        break
                     findings.append(self.to_finding(rule, document, hit))
+                    count += 1
             except Exception as exc:  # a bug in a rule: report it, keep going
                 notices.append(Notice(document.relpath, f"internal error in rule {rule.id}: {exc!r}\n"
                                       f"{traceback.format_exc()}", "error"))

@@ -26,6 +26,9 @@ UNKNOWN = "\ufffc"  # OBJECT REPLACEMENT CHARACTER: stands for a value that cann
 _LINEAR = 0  # text[t0:t1] maps one-to-one onto parent[p0:p0 + (t1 - t0)]
 _ATOM = 1  # text[t0:t1] maps as a whole onto parent range [p0, p1)
 
+# what `_locate` looks for
+_POINT, _START, _END = range(3)  # the gap before an index, where a character starts, where it ends
+
 
 class LStr(str):
     """A string whose characters map back to offsets in a file (see module docs)."""
@@ -139,6 +142,8 @@ class LStr(str):
         return self.sub(left, max(left, right))
 
     def split_located(self, sep: str, maxsplit: int = -1) -> list["LStr"]:
+        if not sep:  # as str.split: an empty separator would never move on
+            raise ValueError("empty separator")
         out = []
         start = 0
         text = str(self)
@@ -180,7 +185,10 @@ class LStr(str):
         if start == end:
             p = self._point(start)
             return p, p
-        return self._char_start(start), self._char_end(end - 1)
+        first = self._char_start(start)
+        # characters evaluated from several places (a variable declared after its use) can end
+        # before they start: never hand out a reversed range
+        return first, max(first, self._char_end(end - 1))
 
     def _resolved(self) -> "LStr":
         if self._lazy is not None:
@@ -193,18 +201,13 @@ class LStr(str):
 
     def _point(self, i: int) -> int:
         """File offset of the gap before character i (i may equal len)."""
-        self._resolved()
-        n = len(self)
-        if n == 0:
-            if self._anchor is not None:
-                parent, off = self._anchor
-                return off if parent is None else parent._point(off)
-            if self._base is not None:
-                return self._base
-            return 0
-        if i < n:
-            return self._char_start(i)
-        return self._char_end(n - 1)
+        return self._locate(_POINT, i)
+
+    def _char_start(self, i: int) -> int:
+        return self._locate(_START, i)
+
+    def _char_end(self, i: int) -> int:
+        return self._locate(_END, i)
 
     def _piece(self, i: int):
         pieces = self._pieces
@@ -213,33 +216,45 @@ class LStr(str):
         k = bisect_right(self._starts, i) - 1
         return pieces[k]
 
-    def _char_start(self, i: int) -> int:
-        self._resolved()
-        if self._base is not None:
-            return self._base + i
-        if not self._pieces:
-            return 0
-        t0, t1, kind, parent, p0, p1 = self._piece(i)
-        if kind == _LINEAR:
-            return parent._char_start(p0 + i - t0) if parent is not None else p0 + i - t0
-        if p0 < 0:
-            return 0
-        return parent._point(p0) if parent is not None else p0
-
-    def _char_end(self, i: int) -> int:
-        self._resolved()
-        if self._base is not None:
-            return self._base + i + 1
-        if not self._pieces:
-            return 0
-        t0, t1, kind, parent, p0, p1 = self._piece(i)
-        if kind == _LINEAR:
-            return parent._char_end(p0 + i - t0) if parent is not None else p0 + i - t0 + 1
-        if p1 < 0:
-            return 0
-        if parent is None:
-            return p1
-        return parent._char_end(p1 - 1) if p1 > p0 else parent._point(p1)
+    def _locate(self, op: int, i: int) -> int:
+        """Follow a character (op START/END: where it begins or ends) or a gap (POINT) down the
+        chain of parents to a file offset.  A loop, not recursion: chains can be long."""
+        node = self
+        while True:
+            node._resolved()
+            if op == _POINT:
+                n = len(node)
+                if n == 0:
+                    if node._anchor is None:
+                        return node._base if node._base is not None else 0
+                    parent, offset = node._anchor
+                    if parent is None:
+                        return offset
+                    node, i = parent, offset
+                    continue
+                op, i = (_START, i) if i < n else (_END, n - 1)
+                continue
+            end = 1 if op == _END else 0
+            if node._base is not None:
+                return node._base + i + end
+            if not node._pieces:
+                return 0
+            t0, t1, kind, parent, p0, p1 = node._piece(i)
+            if kind == _LINEAR:
+                if parent is None:
+                    return p0 + i - t0 + end
+                node, i = parent, p0 + i - t0
+                continue
+            # an atom maps as a whole: its start is the gap before p0, its end the end of p1 - 1
+            mark = p1 if end else p0
+            if mark < 0:
+                return 0
+            if parent is None:
+                return mark
+            if end and p1 > p0:
+                node, i = parent, p1 - 1
+            else:
+                node, i, op = parent, mark, _POINT
 
     # str subclass hygiene: slicing returns plain str; pickling keeps the plain value only
     def __reduce__(self):

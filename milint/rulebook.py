@@ -145,15 +145,40 @@ def _example(data: Any, source: str) -> Example:
                    fixed=data.get("fixed"), note=str(data.get("note", "")), kind=data.get("as"))
 
 
+MAX_RULE_VALUES = 100_000  # far above any real rule file; YAML aliases can expand past any memory
+
+
 def _parse_rule_file(path: Path):
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with open(path, "rb") as fh:
-            return yaml.load(fh, Loader=loader)
+            data = yaml.load(fh, Loader=loader)
     except (OSError, yaml.YAMLError) as exc:
         raise RuleError(f"{path}: cannot read rule file: {exc}") from None
+    if _expanded_size(data, MAX_RULE_VALUES) >= MAX_RULE_VALUES:
+        raise RuleError(f"{path}: cannot read rule file: its aliases expand to more than "
+                        f"{MAX_RULE_VALUES:,} values")
+    return data
+
+
+def _expanded_size(data, limit: int) -> int:
+    """How many values `data` holds once aliases are expanded, counting no further than `limit`
+    (aliases share one Python object, so a "billion laughs" file is small until something copies it)."""
+    count = 0
+    stack = [data]
+    while stack and count < limit:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            count += len(node) // 1000  # long strings built by aliases count by their size
+    return count
 
 
 def _rules_of(data, path: Path) -> list[Rule]:

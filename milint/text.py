@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 _BOMS = (
@@ -55,12 +56,16 @@ def _sniff_utf16(head: bytes) -> str | None:
 
 def decode(data: bytes) -> Decoded:
     """Decode file bytes: BOMs first, then BOM-less UTF-16, then strict UTF-8."""
+    error = None
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return Decoded(data[len(bom):].decode(encoding), encoding, bom)
             except UnicodeDecodeError as exc:
-                raise DecodeError(f"not valid {encoding} text ({exc.reason})", exc.start + len(bom))
+                # FF FE 00 00 is also UTF-16 text that starts with U+0000: try the next match
+                error = error or DecodeError(f"not valid {encoding} text ({exc.reason})", exc.start + len(bom))
+    if error is not None:
+        raise error
     utf16 = _sniff_utf16(data)
     if utf16:
         try:
@@ -79,17 +84,23 @@ def encode(text: str, decoded: Decoded) -> bytes:
 
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")  # two UTF-16 code units each
 
 
 class LineIndex:
-    """Maps offsets in a text to 1-based lines and 1-based UTF-16 columns (SARIF's default)."""
+    """Maps offsets in a text to 1-based lines and 1-based UTF-16 columns (SARIF's default).
 
-    __slots__ = ("text", "starts")
+    Line starts are kept in a compact array (a file of nothing but line breaks must not cost
+    tens of bytes per byte), and a column costs a binary search, not a scan of its line: a
+    minified template is one long line that may carry many findings."""
+
+    __slots__ = ("text", "starts", "_astral")
 
     def __init__(self, text: str):
         self.text = text
-        self.starts = [0]
+        self.starts = array("q", [0])
         self.starts.extend(m.end() for m in _NEWLINE.finditer(text))
+        self._astral = None  # offsets of the characters outside the BMP, found on first use
 
     def line_of(self, offset: int) -> int:
         """0-based line number of an offset."""
@@ -100,10 +111,16 @@ class LineIndex:
         offset = max(0, min(offset, len(self.text)))
         line = self.line_of(offset)
         start = self.starts[line]
-        prefix = self.text[start:offset]
-        if prefix.isascii():
-            return line + 1, len(prefix) + 1
-        return line + 1, len(prefix.encode("utf-16-le")) // 2 + 1
+        return line + 1, offset - start + self._astral_between(start, offset) + 1
+
+    def _astral_between(self, start: int, end: int) -> int:
+        if self._astral is None:
+            text = self.text
+            found = () if text.isascii() else (m.start() for m in _ASTRAL.finditer(text))
+            self._astral = array("q", found)
+        if not self._astral:
+            return 0
+        return bisect_left(self._astral, end) - bisect_left(self._astral, start)
 
     def line_text(self, line: int) -> str:
         """Text of a 1-based line without its line break."""

@@ -1,11 +1,15 @@
 """GitHub Actions workflow commands: annotations on the pull request's files."""
 from __future__ import annotations
 
+from .safe import printable
+
 _LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # line breaks are the command's own escapes; other controls are shown, never sent raw
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text)
 
 
 def _prop(text: str) -> str:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .safe import printable
+
 
 def finding_line(f) -> str:
     r = f.region
     fixable = " (fixable)" if f.fix else ""
-    return f"{f.path}:{r.start_line}:{r.start_column}: {f.rule_id} [{f.level}] {f.message}{fixable}"
+    return printable(f"{f.path}:{r.start_line}:{r.start_column}: {f.rule_id} [{f.level}] {f.message}{fixable}")
 
 
 def summary(report) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Optional
 
 from ..lstr import LStr
-from .arm_expressions import Unknown, evaluate
+from .arm_expressions import Budget, OverBudget, Unknown, evaluate
 from .jsonc import JsonDocument
 
 TEMPLATE_SCHEMA_MARK = "deploymenttemplate"
@@ -103,6 +103,8 @@ class ArmTemplate:
         self.outer = outer
         # whose parameters/variables expressions in this template refer to
         self.scope = self if (outer is None or inner_scope) else outer.scope
+        # one bound on evaluation work for the whole file (see arm_expressions.Budget)
+        self.budget: Budget = outer.budget if outer is not None else Budget(len(doc.text))
         self._parameter_values_path = parameter_values_path if inner_scope else None
         self._cache: dict = {}
         self._busy: set = set()
@@ -112,7 +114,20 @@ class ArmTemplate:
     # -------------------------------------------------------------- evaluation
     def eval_at(self, path: tuple) -> Any:
         """Evaluate the JSON value at an absolute path in this template's scope."""
-        return self.scope._evaluate_json(_at(self.doc.value, path), path, self)
+        raw = _at(self.doc.value, path)
+        value = self.scope._evaluate_json(raw, path, self)
+        try:  # what is handed on (to script parsers, rules) counts against the budget too
+            self.budget.charge(self.budget.size(value))
+        except OverBudget:
+            if isinstance(raw, str):
+                return Unknown(self.doc.string(path, raw))
+            return Unknown(self.doc.key_text(path) if path else self.doc.source.sub(0, 0))
+        return value
+
+    @property
+    def over_budget(self) -> bool:
+        """True once evaluation gave up on values because the template expands too much."""
+        return self.budget.spent_out
 
     def _evaluate_json(self, value: Any, path: tuple, site: "ArmTemplate") -> Any:
         doc = site.doc

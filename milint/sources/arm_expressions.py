@@ -13,8 +13,12 @@ import re
 from typing import Any, Callable, Optional
 
 from ..lstr import LStr
+from ..timelimit import check as check_time
 
 MAX_EVAL_DEPTH = 64
+# The largest value an expression may build, in characters plus items.  ARM itself refuses a
+# template larger than 4 MB once variables are expanded, so no real template comes near it.
+MAX_VALUE_SIZE = 4 * 1024 * 1024
 
 
 class Unknown:
@@ -36,6 +40,70 @@ class ExpressionError(ValueError):
     def __init__(self, message: str, offset: int):
         super().__init__(message)
         self.offset = offset
+
+
+class OverBudget(ValueError):
+    """Evaluating the template has done more work than its size can justify (see `Budget`)."""
+
+
+class Budget:
+    """A bound on the work of evaluating one template, shared by its nested templates.
+
+    Expressions can multiply text: a variable that concatenates another one twice, thirty times
+    over, is a few lines long and a billion characters big (the "billion laughs" of ARM).  Every
+    call is charged the size of its arguments and of its result, so the work -- and the size of
+    the values handed on to script parsers and rules -- stays proportional to the file.  Once
+    the budget is spent, expressions evaluate to `Unknown`, which never becomes a finding.
+    """
+
+    AMPLIFICATION = 16  # what a real template needs is a small multiple of its length
+
+    def __init__(self, text_length: int = 0):
+        self.left = max(MAX_VALUE_SIZE, self.AMPLIFICATION * text_length)
+        self.spent_out = False
+        self._sizes: dict[int, tuple[Any, int]] = {}  # id -> (container, size), kept alive
+
+    def charge(self, amount: int) -> None:
+        self.left -= amount
+        if self.left < 0:
+            self.spent_out = True
+            raise OverBudget("the template expands beyond what milint evaluates")
+
+    def size(self, value: Any) -> int:
+        """Characters and items of `value`, a shared part counted each time it appears (capped
+        just above MAX_VALUE_SIZE); containers are measured once and remembered."""
+        if isinstance(value, str):
+            return len(value) + 1
+        if not isinstance(value, (dict, list)):
+            return 1
+        memo = self._sizes
+        known = memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        stack = [(value, False)]
+        while stack:
+            node, children_done = stack.pop()
+            known = memo.get(id(node))
+            if known is not None and known[0] is node:
+                continue
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            if not children_done:
+                stack.append((node, True))
+                stack.extend((child, False) for _, child in items if isinstance(child, (dict, list)))
+                continue
+            total = 1
+            for key, child in items:
+                total += (len(key) + 1 if isinstance(key, str) else 0) + self.size(child)
+                if total > MAX_VALUE_SIZE:
+                    break
+            memo[id(node)] = (node, min(total, MAX_VALUE_SIZE + 1))
+        return memo[id(value)][1]
+
+
+def budget_of(scope: Any) -> Budget:
+    """The scope's budget (an `ArmTemplate` has one); a fresh one for other scopes."""
+    budget = getattr(scope, "budget", None)
+    return budget if isinstance(budget, Budget) else Budget()
 
 
 # ---------------------------------------------------------------- parsing
@@ -182,7 +250,8 @@ def evaluate(src: LStr, scope: Scope) -> Any:
         return Unknown(src)
     try:
         return _Eval(src, scope).run(node)
-    except (RecursionError, ValueError, TypeError, KeyError, IndexError, ZeroDivisionError):
+    except (RecursionError, ValueError, TypeError, KeyError, IndexError, ZeroDivisionError,
+            OverflowError, MemoryError):
         return Unknown(src)
 
 
@@ -215,11 +284,13 @@ class _Eval:
     def __init__(self, src: LStr, scope: Scope):
         self.src = src
         self.scope = scope
+        self.budget = budget_of(scope)
 
     def where(self, a: int, b: int) -> LStr:
         return self.src.sub(a, b)
 
     def run(self, node):
+        check_time()
         kind = node[0]
         if kind == "str":
             return node[1]
@@ -238,7 +309,17 @@ class _Eval:
         if func is None:
             return Unknown(here)
         args = [self.run(arg) for arg in args_nodes]
-        return func(self, here, args)
+        budget = self.budget
+        cost = 0
+        for arg in args:  # no function does more than read its arguments once or twice
+            cost += len(arg) + 1 if isinstance(arg, str) else budget.size(arg)
+        budget.charge(cost)
+        result = func(self, here, args)
+        size = len(result) + 1 if isinstance(result, str) else budget.size(result)
+        if size > MAX_VALUE_SIZE:
+            return Unknown(here)
+        budget.charge(size)
+        return result
 
     def _member(self, obj, key, a, b):
         if isinstance(obj, Unknown) or isinstance(key, Unknown):
@@ -260,13 +341,20 @@ def _any_unknown(args):
 def _f_parameters(ev, here, args):
     if len(args) != 1 or not isinstance(args[0], str) or isinstance(args[0], Unknown):
         return Unknown(here)
-    return ev.scope.parameter(str(args[0]))
+    return _placed(ev.scope.parameter(str(args[0])), here)
 
 
 def _f_variables(ev, here, args):
     if len(args) != 1 or not isinstance(args[0], str):
         return Unknown(here)
-    return ev.scope.variable(str(args[0]))
+    return _placed(ev.scope.variable(str(args[0])), here)
+
+
+def _placed(value, here: LStr):
+    """An unknown that has no place of its own (no declaration) stands where it is used."""
+    if isinstance(value, Unknown) and not value.where:
+        return Unknown(here)
+    return value
 
 
 def _f_concat(ev, here, args):
@@ -275,8 +363,18 @@ def _f_concat(ev, here, args):
     if any(isinstance(a, list) for a in args):
         if _any_unknown(args) or not all(isinstance(a, list) for a in args):
             return Unknown(here)
+        if sum(len(a) for a in args) > MAX_VALUE_SIZE:
+            return Unknown(here)
         return [item for a in args for item in a]
-    return LStr.concat([to_lstr(a, here) for a in args])
+    parts = [to_lstr(a, here) for a in args]
+    return _joined(parts, here)
+
+
+def _joined(parts: list, here: LStr):
+    """The parts concatenated, unless that would be bigger than any value milint builds."""
+    if sum(len(p) for p in parts) > MAX_VALUE_SIZE:
+        return Unknown(here)
+    return LStr.concat(parts)
 
 
 _FORMAT_HOLE = re.compile(r"\{(\d+)(?::[^}]*)?\}|\{\{|\}\}")
@@ -302,7 +400,7 @@ def _f_format(ev, here, args):
                 parts.append(to_lstr(args[i], here))
         last = m.end()
     parts.append(fmt.sub(last))
-    return LStr.concat(parts)
+    return _joined(parts, here)
 
 
 def _same_length(func):
@@ -452,12 +550,21 @@ def _f_union(ev, here, args):
         return out
     if all(isinstance(a, list) for a in args):
         out = []
+        seen = set()
         for a in args:
             for item in a:
-                if item not in out:
+                key = _canonical(item)  # hashing keeps this linear: `in` on a list is quadratic
+                if key not in seen:
+                    seen.add(key)
                     out.append(item)
         return out
     return Unknown(here)
+
+
+def _canonical(value) -> str:
+    """A text that is equal for equal JSON values (an unknown is only equal to itself)."""
+    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"),
+                      default=lambda other: f"unknown:{id(other)}")
 
 
 def _f_length(ev, here, args):
@@ -508,6 +615,8 @@ def _f_last(ev, here, args):
 def _f_split(ev, here, args):
     if len(args) != 2 or not isinstance(args[0], LStr) or not isinstance(args[1], str) or not args[0].known:
         return Unknown(here)
+    if not args[1]:  # an empty delimiter: not a split milint models
+        return Unknown(here)
     return args[0].split_located(str(args[1]))
 
 
@@ -526,9 +635,11 @@ def _f_replace(ev, here, args):
     text, old, new = args
     if not old:
         return text
+    s = str(text)
+    if len(s) + s.count(str(old)) * max(0, len(new) - len(old)) > MAX_VALUE_SIZE:
+        return Unknown(here)
     parts = []
     last = 0
-    s = str(text)
     i = s.find(str(old))
     while i >= 0:
         parts += [text.sub(last, i), new]

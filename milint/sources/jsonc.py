@@ -19,6 +19,7 @@ from json.decoder import scanstring
 from typing import Any, Optional
 
 from ..lstr import LStr, Where
+from ..timelimit import check as check_time
 
 MAX_DEPTH = 512
 
@@ -45,7 +46,7 @@ class JArray(list):
 
 
 _SKIP = re.compile(r"(?:[ \t\n\r\ufeff]+|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
-_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")  # ASCII digits, as JSON
 _WORDS = {"true": True, "false": False, "null": None, "NaN": float("nan"),
           "Infinity": float("inf"), "-Infinity": float("-inf")}
 
@@ -66,6 +67,7 @@ def parse_located(text: str, max_depth: int = MAX_DEPTH) -> Any:
     stack: list = []  # frames: [container, pending_key, key_span]
     root = None
     while True:
+        check_time()
         # ---- read one value at pos
         ch = text[pos] if pos < n else ""
         start = pos
@@ -98,9 +100,7 @@ def parse_located(text: str, max_depth: int = MAX_DEPTH) -> Any:
             if word:
                 value, vend = _WORDS[word], pos + len(word)
             elif m and m.end() > pos:
-                lit = m.group()
-                value = float(lit) if any(c in lit for c in ".eE") else int(lit)
-                vend = m.end()
+                value, vend = _number(m.group(), pos), m.end()
             else:
                 raise JsonError("expected a value", pos)
             pos = vend
@@ -158,6 +158,15 @@ def parse_located(text: str, max_depth: int = MAX_DEPTH) -> Any:
             raise JsonError(f"expected ',' or '{closer}'", pos)
 
 
+def _number(literal: str, pos: int):
+    if any(c in literal for c in ".eE"):
+        return float(literal)
+    try:
+        return int(literal)
+    except ValueError:  # more digits than Python converts (json.loads refuses them too)
+        raise JsonError("number with too many digits", pos) from None
+
+
 def _read_key(text: str, pos: int, frame: list, skip) -> int:
     if pos >= len(text) or text[pos] != '"':
         raise JsonError("expected a property name in double quotes", pos)
@@ -199,8 +208,8 @@ def string_lstr(source: LStr, start: int, end: int) -> LStr:
         if esc == "u" and i + 6 <= len(raw):
             code = int(raw[i + 2:i + 6], 16)
             width = 6
-            if 0xD800 <= code < 0xDC00 and raw[i + 6:i + 8] == "\\u":
-                low = int(raw[i + 8:i + 12], 16)
+            low = _hex4(raw, i + 8) if 0xD800 <= code < 0xDC00 and raw[i + 6:i + 8] == "\\u" else -1
+            if 0xDC00 <= low < 0xE000:  # a surrogate pair is one character (as json.loads reads it)
                 code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 width = 12
             parts.append(LStr.atom(chr(code), base + i, base + i + width, parent=source))
@@ -212,6 +221,30 @@ def string_lstr(source: LStr, start: int, end: int) -> LStr:
     if run < len(raw):
         parts.append(source.sub(base + run, base + len(raw)))
     return LStr.concat(parts) if parts else source.sub(start + 1, start + 1)
+
+
+def _hex4(raw: str, i: int) -> int:
+    """The four hex digits at raw[i:i + 4] as a number, or -1."""
+    digits = raw[i:i + 4]
+    if len(digits) != 4 or not all(c in "0123456789abcdefABCDEF" for c in digits):
+        return -1
+    return int(digits, 16)
+
+
+def deeper_than(value: Any, limit: int) -> bool:
+    """Whether containers nest more than `limit` levels deep (iterative: any depth is safe)."""
+    stack = [(value, 1)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, depth = pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        if depth > limit:
+            return True
+        for child in (node.values() if isinstance(node, dict) else node):
+            if isinstance(child, (dict, list)):
+                push((child, depth + 1))
+    return False
 
 
 Path = tuple  # keys and indexes from the root
@@ -230,6 +263,8 @@ class JsonDocument:
         except (ValueError, RecursionError):
             # ARM extensions (comments, trailing commas) or an error: the located parser decides
             self.value = self._located = parse_located(self.text, max_depth)
+        if self._located is None and deeper_than(self.value, max_depth):  # one limit for both paths
+            parse_located(self.text, max_depth)  # raises JsonError where the limit is crossed
 
     @property
     def located(self):

@@ -43,10 +43,10 @@ def milint_extract_facts(document) -> Optional[list[dict]]:
 
 def _json_file_facts(document) -> list[dict]:
     from ..facts.json_facts import facts_of_json
-    from .jsonc import JsonDocument, JsonError
+    from .jsonc import MAX_DEPTH, JsonDocument, JsonError
 
     try:
-        parsed = JsonDocument(document.source)
+        parsed = JsonDocument(document.source, max_depth=getattr(document, "max_depth", None) or MAX_DEPTH)
     except JsonError as exc:
         document.problem(f"not valid JSON: {exc.message}", exc.offset, exc.offset + 1)
         return []

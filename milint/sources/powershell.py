@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from milint.lstr import LStr
+from milint.timelimit import check as check_time
 
 # Bracket nesting parsed recursively; deeper text is skipped as unknown.  A level costs up to ~11
 # Python frames (a "$( inside a string), so 50 levels stay well inside the default limit of 1000.
@@ -324,6 +325,7 @@ class _Parser:
         out = []
         s = self.s
         while True:
+            check_time()
             self._skip(newlines=True, semicolons=True)
             if self.pos >= self.n or s[self.pos] in _CLOSERS:
                 return out
@@ -564,6 +566,7 @@ class _Parser:
         elements: list = []
         splatted = False
         while True:
+            check_time()
             self._skip()
             pos = self.pos
             if pos >= self.n:

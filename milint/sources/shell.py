@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from milint.lstr import LStr
+from milint.timelimit import check as check_time
 
 
 @dataclass
@@ -204,6 +205,7 @@ class _Scanner:
         n = self.n
         stack = self.stack
         while stack:
+            check_time()
             frame = stack[-1]
             if pos >= n:
                 self._eof(frame)
