@@ -233,8 +233,19 @@ def reference_identity_without_full(ctx: CheckContext) -> Iterable[Hit]:
 
 
 # ---------------------------------------------------------------- dependencies in a template
-def _resources(ctx: CheckContext) -> dict[str, dict]:
-    return {r["key"]: r for r in ctx.facts_of("arm_resource")}
+class _Resources(dict):
+    """The template's resources by key, and by (template, type, name) for dependency look-ups."""
+
+    def __init__(self, facts: list[dict]):
+        super().__init__((r["key"], r) for r in facts)
+        self.by_name: dict[tuple, dict] = {}
+        for r in facts:
+            if r["name"] is not None and r["name"].known:
+                self.by_name.setdefault((r["template"], r["type"], str(r["name"]).lower()), r)
+
+
+def _resources(ctx: CheckContext) -> _Resources:
+    return _Resources(ctx.facts_of("arm_resource"))
 
 
 def _named_target(target: Optional[LStr]) -> Optional[tuple[str, str]]:
@@ -256,12 +267,8 @@ def _named_target(target: Optional[LStr]) -> Optional[tuple[str, str]]:
     return "/".join(types).lower(), "/".join(names).lower()
 
 
-def _deployed(resources: dict, template: str, rtype: str, name: str) -> Optional[dict]:
-    for r in resources.values():
-        if r["template"] == template and r["type"] == rtype and r["name"] is not None and r["name"].known \
-                and str(r["name"]).lower() == name:
-            return r
-    return None
+def _deployed(resources: _Resources, template: str, rtype: str, name: str) -> Optional[dict]:
+    return resources.by_name.get((template, rtype, name))
 
 
 def _depends_on(resources: dict, resource: dict, target: dict) -> bool:
