@@ -367,8 +367,8 @@ def _init_worker(settings: Settings, rule_ids: list[str]) -> None:
     _WORKER = FileChecker(toolbox, [toolbox.by_id[i] for i in rule_ids], settings)
 
 
-def _check_in_worker(candidate: Candidate):
-    return _WORKER.check(candidate)
+def _check_batch_in_worker(batch: list[tuple[int, Candidate]]) -> list[tuple[int, tuple]]:
+    return [(i, _WORKER.check(candidate)) for i, candidate in batch]
 
 
 def _digest(data: bytes) -> str:
@@ -463,9 +463,30 @@ def _run_parallel(candidates: list[Candidate], settings: Settings, rules: list[R
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
-    chunk = max(1, min(64, len(candidates) // (settings.jobs * 8) or 1))
+    batches = _batches(candidates, settings.jobs)
+    results: list = [None] * len(candidates)
     with ctx.Pool(settings.jobs, initializer=_init_worker, initargs=(settings, [r.id for r in rules])) as pool:
-        yield from pool.imap(_check_in_worker, candidates, chunksize=chunk)
+        for done in pool.imap_unordered(_check_batch_in_worker, batches):
+            for i, result in done:
+                results[i] = result
+    return results
+
+
+def _batches(candidates: list[Candidate], jobs: int) -> list[list[tuple[int, Candidate]]]:
+    """Work for the pool, largest files first and each of those alone, so that one huge file
+    started last cannot leave the other workers idle; small files go in batches to save trips."""
+    def size(c: Candidate) -> int:
+        try:
+            return c.path.stat().st_size
+        except OSError:
+            return 0
+    order = sorted(enumerate(candidates), key=lambda item: -size(item[1]))
+    alone = max(jobs * 4, len(order) // 100)
+    chunk = max(1, min(64, (len(order) - alone) // (jobs * 8)))
+    batches = [[item] for item in order[:alone]]
+    rest = order[alone:]
+    batches.extend(rest[i:i + chunk] for i in range(0, len(rest), chunk))
+    return batches
 
 
 def fix(report: Report, toolbox: Toolbox, settings: Settings, write: bool = True) -> list:
