@@ -18,9 +18,12 @@ def key_of(node: Any) -> str:
     """A plain-data key naming a resource or template (`ArmResource`, `ArmTemplate`): its JSON path,
     after where its JSON starts in the file, so that two templates of one file (two Markdown
     blocks) never share keys."""
-    doc = node.doc if isinstance(node, ArmTemplate) else node.template.doc
-    start = doc.source.span(0, 0)[0]
-    return f"{start}:" + "/".join(str(p) for p in node.path)
+    key = node.__dict__.get("_key")
+    if key is None:  # asked for tens of times per resource: made once
+        doc = node.doc if isinstance(node, ArmTemplate) else node.template.doc
+        start = doc.source.span(0, 0)[0]
+        key = node._key = f"{start}:" + "/".join(str(p) for p in node.path)
+    return key
 
 
 # ---------------------------------------------------------------- per resource
