@@ -119,6 +119,7 @@ def main(argv=None) -> int:
     check = milint + ["check", "--fail-on", "never", "--quiet"]
     all_files = files_of(corpus)
     arm_files = files_of(corpus / "arm")
+    filler_files = files_of(corpus / "filler")
     small = min((p for p in files_of(corpus / "identity") if p.suffix == ".json"), key=lambda p: p.stat().st_size)
     batch = [p for p in files_of(corpus / "identity")][:10]
 
@@ -130,36 +131,53 @@ def main(argv=None) -> int:
     rows.append((f"(d) whole corpus, -j {args.jobs}", timed(check + ["-j", str(args.jobs), str(corpus)], big_runs)))
     rows.append(("(e) read floor: read every file (Python)", read_floor(all_files, big_runs, False, tmp)))
     rows.append(("(e) read floor: cat every file", cat_floor(corpus, big_runs)))
+    rows.append(("(d) filler part (no identities), 1 process", timed(check + [str(corpus / "filler")], big_runs)))
+    rows.append(("(e) filler floor: read every file (Python)", read_floor(filler_files, big_runs, False, tmp)))
     rows.append(("(d) ARM part, 1 process", timed(check + [str(corpus / "arm")], big_runs)))
+    rows.append((f"(d) ARM part, -j {args.jobs}", timed(check + ["-j", str(args.jobs), str(corpus / "arm")], big_runs)))
     rows.append(("(e) ARM floor: read + json.loads", read_floor(arm_files, big_runs, True, tmp)))
     checkov = args.checkov or shutil.which("checkov")
     if checkov and not args.quick:
+        rows.append(("(f) checkov --version (start-up)", timed([checkov, "--version"], 1)))
         rows.append(("(f) checkov on the ARM part", timed([checkov, "-d", str(corpus / "arm"), "--framework", "arm",
                                                           "--quiet", "--compact", "-o", "json"], 1)))
 
     med = {name: statistics.median(times) for name, times in rows}
     mem_full = peak_rss_mb(check + [str(corpus)])
     mem_third = peak_rss_mb(check + [str(corpus / "identity")])
+    # memory must not grow with the number of files: one sixth of the ARM part against all of it
+    arm_dirs = sorted(p for p in (corpus / "arm").iterdir() if p.is_dir())
+    mem_arm_sixth = peak_rss_mb(check + [str(arm_dirs[0])]) if arm_dirs else 0.0
+    mem_arm = peak_rss_mb(check + [str(corpus / "arm")])
     ratios = {
         "whole corpus / Python read floor": med["(d) whole corpus, 1 process"] / med["(e) read floor: read every file (Python)"],
         "ARM part / read + json.loads floor": med["(d) ARM part, 1 process"] / med["(e) ARM floor: read + json.loads"],
         f"-j {args.jobs} speed-up": med["(d) whole corpus, 1 process"] / med[f"(d) whole corpus, -j {args.jobs}"],
     }
+    ratios["filler part / its read floor"] = (med["(d) filler part (no identities), 1 process"]
+                                              / med["(e) filler floor: read every file (Python)"])
     if "(f) checkov on the ARM part" in med:
-        ratios["checkov / milint per ARM file"] = med["(f) checkov on the ARM part"] / med["(d) ARM part, 1 process"]
+        ratios["checkov / milint on the ARM part"] = med["(f) checkov on the ARM part"] / med["(d) ARM part, 1 process"]
+        # per file: each tool's start-up taken out
+        milint_per_file = med["(d) ARM part, 1 process"] - med["(a) milint --version"]
+        checkov_per_file = med["(f) checkov on the ARM part"] - med["(f) checkov --version (start-up)"]
+        ratios["checkov / milint per ARM file, start-up excluded"] = checkov_per_file / milint_per_file
 
     lines = [f"Machine: {machine()}", f"Corpus: {len(all_files)} files ({len(arm_files)} ARM templates), "
              f"{sum(p.stat().st_size for p in all_files) / 1e6:.1f} MB; median of {runs} runs "
              f"({big_runs} for whole-tree runs)", "",
              "| measurement | median s | min s | per file ms |", "|---|---:|---:|---:|"]
     for name, times in rows:
-        n = len(arm_files) if "ARM" in name or "checkov" in name else len(all_files) if (
-            "corpus" in name or "floor" in name) else 0
+        n = (len(arm_files) if "ARM" in name or "checkov on" in name else
+             len(filler_files) if "filler" in name else
+             len(all_files) if "corpus" in name or "floor" in name else 0)
         per = f"{statistics.median(times) / n * 1000:.3f}" if n else ""
         lines.append(f"| {name} | {statistics.median(times):.3f} | {min(times):.3f} | {per} |")
     lines += ["", "| ratio | value |", "|---|---:|"]
     lines += [f"| {k} | {v:.2f}× |" for k, v in ratios.items()]
-    lines += ["", f"Peak memory (max RSS) of (d): whole corpus {mem_full:.0f} MB; identity third {mem_third:.0f} MB", ""]
+    lines += ["", f"Peak memory (max RSS) of (d): whole corpus {mem_full:.0f} MB (its largest file sets it); "
+              f"identity part {mem_third:.0f} MB; ARM part {mem_arm:.0f} MB for {len(arm_files)} templates, "
+              f"{mem_arm_sixth:.0f} MB for the {len(files_of(arm_dirs[0])) if arm_dirs else 0} of its first folder", ""]
     text = "\n".join(lines)
     print(text)
     if args.write:

@@ -123,8 +123,9 @@ def _walk(top: Path, root: Path, classify, notices: list[Notice], forced_kind: O
     stack: list[tuple[Path, list[IgnoreFile]]] = [(top, base_ignores)]
     while stack:
         folder, ignores = stack.pop()
+        folder_rel = relative(folder, ig_root) if folder != ig_root else ""
         if use_gitignore:
-            own = IgnoreFile.read(folder / ".gitignore", relative(folder, ig_root) if folder != ig_root else "")
+            own = IgnoreFile.read(folder / ".gitignore", folder_rel)
             if own is not None:
                 ignores = ignores + [own]
         try:
@@ -132,13 +133,18 @@ def _walk(top: Path, root: Path, classify, notices: list[Notice], forced_kind: O
         except OSError as exc:
             notices.append(Notice(relative(folder, root), f"cannot read folder: {exc.strerror or exc}", "warning"))
             continue
+        # names below this folder are its prefixes plus the entry's name: no path arithmetic per file
+        rel_prefix = _prefix(relative(folder, root))
+        ig_prefix = _prefix(folder_rel)
+        real_prefix = _prefix(str(real_top / folder.relative_to(top)))
         subdirs = []
         for entry in entries:
-            path = Path(entry.path)
-            rel = relative(path, root)
-            ig_rel = relative(path, ig_root)
+            name = printable(entry.name)
+            rel = rel_prefix + name
+            ig_rel = ig_prefix + name
             try:
                 if entry.is_symlink():
+                    path = Path(entry.path)
                     target = _symlink_target(path, real_top)
                     if target is None:
                         notices.append(Notice(rel, LINK_OUTSIDE))
@@ -147,9 +153,11 @@ def _walk(top: Path, root: Path, classify, notices: list[Notice], forced_kind: O
                         continue  # folders inside the tree are walked on their own; no loops
                     is_dir = False
                     special = not _is_regular_file(target)
+                    key = str(target)
                 else:
                     is_dir = entry.is_dir(follow_symlinks=False)
                     special = not is_dir and not entry.is_file(follow_symlinks=False)
+                    key = real_prefix + entry.name  # the walk never passes through a link
             except OSError as exc:
                 notices.append(Notice(rel, f"cannot inspect: {exc.strerror or exc}", "warning"))
                 continue
@@ -158,7 +166,7 @@ def _walk(top: Path, root: Path, classify, notices: list[Notice], forced_kind: O
                     continue
                 if ignores and is_ignored(ignores, ig_rel, True):
                     continue
-                subdirs.append(path)
+                subdirs.append(Path(entry.path))
                 continue
             kind = forced_kind or classify(entry.name)
             if kind is None and not needs_head(entry.name):
@@ -169,13 +177,17 @@ def _walk(top: Path, root: Path, classify, notices: list[Notice], forced_kind: O
                 if kind is not None:
                     notices.append(Notice(rel, NOT_REGULAR))
                 continue
-            key = os.path.realpath(path)
             if key in seen:
                 continue
             seen.add(key)
-            yield Candidate(path, rel, kind)
+            yield Candidate(Path(entry.path), rel, kind)
         for sub in reversed(subdirs):
             stack.append((sub, ignores))
+
+
+def _prefix(rel: str) -> str:
+    """`rel` ready to have a name appended ('' for the root itself)."""
+    return "" if rel in ("", ".") else rel.rstrip("/") + "/"
 
 
 def _inside(path: Path, real_top: Path) -> bool:

@@ -18,6 +18,7 @@ must stay literals) are checked here too.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import multiprocessing
 import pkgutil
@@ -95,15 +96,21 @@ def _flags(node) -> int | None:
     return None
 
 
+def _package_files() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+@functools.lru_cache(maxsize=None)
+def _package_trees() -> tuple[ast.AST, ...]:
+    """The syntax tree of every module of the package (read once for all the scans below)."""
+    return tuple(ast.parse(path.read_text(encoding="utf-8")) for path in _package_files())
+
+
 def _usages() -> dict[str, set[str]]:
     """How each name that holds a pattern is used anywhere in the package: `NAME.search(...)`
     gives {"search"}; names used only with match/fullmatch are anchored."""
     used: dict[str, set[str]] = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (SyntaxError, UnicodeDecodeError):
-            continue
+    for tree in _package_trees():
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and node.attr in _RE_FUNCTIONS - {"compile"}:
                 base = node.value
@@ -129,11 +136,7 @@ def _operations(where: str, used: dict[str, set[str]]) -> tuple[str, ...]:
 def _source_patterns() -> dict[tuple, str]:
     """Literal patterns handed to re functions anywhere in the source."""
     found: dict[tuple, str] = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (SyntaxError, UnicodeDecodeError):
-            continue
+    for path, tree in zip(_package_files(), _package_trees()):
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == "re"
