@@ -107,3 +107,24 @@ def test_in_process_registration(toolbox):
     pm = plugin_manager(load_entrypoints=False)
     names = {name for name, _ in pm.list_name_plugin()}
     assert {"milint.sources.plugin", "milint.checks.plugin", "milint.report.plugin"} <= names
+
+
+def test_pack_that_fails_to_import_is_a_clear_error(pack):
+    site, work = pack
+    (site / "acme_milint-1.0.dist-info" / "entry_points.txt").write_text(
+        "[console_scripts]\nacme = acme_milint:main\n\n[milint]\n# the pack\nacme = acme_missing_module\n")
+    out = _milint(site, work, "check", ".")
+    assert out.returncode == 2 and "acme_missing_module" in out.stderr and "Traceback" not in out.stderr
+    assert "plugin 'acme'" in out.stderr
+
+
+def test_entry_point_files_are_read_by_section(tmp_path, monkeypatch):
+    from milint.entry_points import entry_points
+    info = tmp_path / "pack-1.0.dist-info"
+    info.mkdir()
+    (info / "entry_points.txt").write_text(
+        "[console_scripts]\nacme = acme.cli:main\n\n[milint]\n; a comment\nacme = acme.plugin:hooks.v1 [extra]\n"
+        "second=acme.other\n\n[other]\nx = y\n")
+    (tmp_path / "bad-1.0.dist-info").mkdir()  # no entry_points.txt
+    monkeypatch.setattr("sys.path", [str(tmp_path / "missing"), str(tmp_path)])
+    assert list(entry_points("milint")) == [("acme", "acme.plugin:hooks.v1"), ("second", "acme.other")]

@@ -247,6 +247,12 @@ def deeper_than(value: Any, limit: int) -> bool:
     return False
 
 
+def _could_nest(text: str, limit: int) -> bool:
+    """Whether the text has enough brackets to nest beyond `limit` at all (counting is much cheaper
+    than walking the parsed value, and rules out almost every real file)."""
+    return text.count("[") + text.count("{") > limit
+
+
 Path = tuple  # keys and indexes from the root
 
 
@@ -263,7 +269,7 @@ class JsonDocument:
         except (ValueError, RecursionError):
             # ARM extensions (comments, trailing commas) or an error: the located parser decides
             self.value = self._located = parse_located(self.text, max_depth)
-        if self._located is None and deeper_than(self.value, max_depth):  # one limit for both paths
+        if self._located is None and _could_nest(self.text, max_depth) and deeper_than(self.value, max_depth):
             parse_located(self.text, max_depth)  # raises JsonError where the limit is crossed
 
     @property
