@@ -300,6 +300,8 @@ class FileChecker:
                 continue
             if self.settings.prefilter and found is not None and not (self.rule_triggers[rule.id] & found):
                 continue  # none of this rule's triggers is in the file: it cannot fire
+            if rule.facts and not any(kind in by_kind for kind in rule.facts):
+                continue  # checks read facts only through facts_of, and none of its kinds is here
             try:
                 count = 0
                 for hit in check(CheckContext(document, facts, rule, self.options.get(rule.id), by_kind)):
