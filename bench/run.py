@@ -85,6 +85,18 @@ def cat_floor(folder: Path, runs: int) -> list[float]:
     return timed(["bash", "-c", f"find '{folder}' -type f -print0 | xargs -0 cat > /dev/null"], runs)
 
 
+BEGIN, END = "<!-- results: written by bench/run.py -->", "<!-- end of results -->"
+
+
+def write_results(path: Path, text: str) -> None:
+    """Write the results; into a page that has the markers, only between them (the prose stays)."""
+    page = path.read_text(encoding="utf-8") if path.exists() else ""
+    if BEGIN in page and END in page:
+        head, rest = page.split(BEGIN, 1)
+        text = f"{head}{BEGIN}\n{text}\n{END}{rest.split(END, 1)[1]}"
+    path.write_text(text, encoding="utf-8")
+
+
 def machine() -> str:
     cpu = platform.processor() or ""
     try:
@@ -181,7 +193,7 @@ def main(argv=None) -> int:
     text = "\n".join(lines)
     print(text)
     if args.write:
-        Path(args.write).write_text(text, encoding="utf-8")
+        write_results(Path(args.write), text)
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
