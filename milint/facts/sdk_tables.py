@@ -33,9 +33,17 @@ def normalise(name: str) -> str:
     return name.lower().replace("_", "").replace("-", "")
 
 
+# switches about identities (exclude_workload_identity_credential=True) select none
+_SWITCH_PREFIXES = ("exclude", "enable", "disable")
+
+
 def looks_like_selector(name: str) -> bool:
+    """Whether an option name means to name an identity.  Private options (a leading underscore:
+    the SDK's own internals, which it pops before use) and on/off switches do not."""
+    if name.startswith("_"):
+        return False
     n = normalise(name)
-    return any(word in n for word in IDENTITY_WORDS)
+    return not n.startswith(_SWITCH_PREFIXES) and any(word in n for word in IDENTITY_WORDS)
 
 
 def selector_kind(name: str) -> str:
