@@ -105,3 +105,49 @@ def test_random_input_never_raises_and_spans_stay_inside(language):
             if tok.kind == STR:
                 s, e = tok.value.span()
                 assert tok.start <= s <= e <= tok.end
+
+
+# ---------------------------------------------------------------- Python's own scanner
+def _tokens_both_ways(text, monkeypatch):
+    """Tokens from the fast Python scanner, and from Pygments' Python lexer for the same text."""
+    from milint.sources.code import lexer
+
+    src = LStr.at(text, 0)
+    fast = [(t.kind, t.start, t.end, t.nl) for t in _Tokenizer("python", src, text).run()]
+    with monkeypatch.context() as m:
+        m.setattr(lexer, "_python_marks", lambda tok: lexer._pygments_marks(tok.text, "python"))
+        general = [(t.kind, t.start, t.end, t.nl) for t in _Tokenizer("python", src, text).run()]
+    return fast, general
+
+
+@pytest.mark.parametrize("text", [
+    'a = rb"x" + Rb\'y\' + f"{b!r}" + br"""z\n"""  # comment "q"\nc = u"v"',
+    "name'x'",  # a quote right after a name: no prefix taken from the name
+    'x = "a" "b"#c\r\ny = \'\'\'\n# not a comment\n\'\'\'',
+    's = "unterminated\nt = 1',
+    "x = 1 \\\n  + 2  # cont",
+    "#",
+    "'",
+    'f"{x:{w}}" + f\'{"nested"}\'',
+])
+def test_python_scanner_matches_pygments(text, monkeypatch):
+    fast, general = _tokens_both_ways(text, monkeypatch)
+    assert fast == general
+
+
+def test_python_scanner_matches_pygments_on_the_standard_library(monkeypatch):
+    """Every 40th module of the standard library (real code of every style) lexes the same both ways;
+    the one file where they differ is a Pygments mistake (it lexes the string "{0[0:foo}" as code)."""
+    import sysconfig
+    from pathlib import Path
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(stdlib.rglob("*.py"))[::40]
+    assert len(files) > 50
+    differ = []
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        fast, general = _tokens_both_ways(text, monkeypatch)
+        if fast != general and path.name != "test_unicode.py":
+            differ.append(str(path))
+    assert differ == []

@@ -6,7 +6,9 @@ string literal, a regular expression or a character literal -- the part that nee
 (JavaScript regex literals, Ruby heredocs and %-literals, C# preprocessor lines, nested comments).
 Our scanners (`literals.py`) then read each string literal from its first character to decode it
 with positions, and code between literals is split into names, numbers and operators.  Pygments is
-imported on first use, so start-up stays light.
+imported on first use, so start-up stays light.  Python needs no general lexer: only `#` and quotes
+start something that is not code there, so a plain search for them finds the same comments and
+literals several times faster (a test holds the two to the same tokens).
 """
 from __future__ import annotations
 

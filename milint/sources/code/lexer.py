@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import Optional
+from typing import Iterator, Optional
 
 from ...lstr import LStr
 from .literals import scan
@@ -83,6 +83,48 @@ def lex(language: str, source: LStr, _depth: int = 0) -> list[Token]:
         return []
 
 
+def _pygments_marks(text: str, language: str) -> Iterator[tuple[int, int, str]]:
+    """(start, category, text) of every comment and literal Pygments finds."""
+    # a final newline lets line comments at the very end be seen as comments
+    for start, ttype, value in _lexer(language).get_tokens_unprocessed(text + "\n"):
+        cat = _category(ttype, language)
+        if cat != _CODE:  # code is split by _Tokenizer._code() over the gaps
+            yield start, cat, value
+
+
+# In Python only `#` and quotes start something that is not code, so a search for them (and a jump
+# past each literal, which the tokenizer makes) finds what Pygments' general lexer finds, many times
+# faster.  tests/test_code_lexer.py holds the two to the same tokens.
+_PY_MARK = re.compile(r"[#'\"]")
+_PY_PREFIX_LETTERS = "rRbBuUfFtT"
+
+
+def _python_marks(tokenizer: "_Tokenizer") -> Iterator[tuple[int, int, str]]:
+    """Comments and literals of Python text; each search starts where the tokenizer stopped (past
+    the literal it just read), so nothing inside a literal is looked at twice."""
+    text = tokenizer.text
+    while True:
+        m = _PY_MARK.search(text, tokenizer.pos)
+        if m is None:
+            return
+        i = m.start()
+        if text[i] == "#":
+            yield i, _COMMENT, text[i:_line_end(text, i)]
+            continue
+        start = i  # a prefix (rb"...", f'...') belongs to the literal, unless it ends a name
+        while start > 0 and i - start < 2 and text[start - 1] in _PY_PREFIX_LETTERS:
+            start -= 1
+        if start < i and start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start = i
+        start = max(start, tokenizer.pos)  # never behind the tokenizer: it would skip the mark and loop
+        yield start, _STRING, text[start:i + 1]
+
+
+def _line_end(text: str, i: int) -> int:
+    ends = [k for k in (text.find("\n", i), text.find("\r", i)) if k >= 0]
+    return min(ends) if ends else len(text)
+
+
 class _Tokenizer:
     def __init__(self, language: str, source: LStr, text: str):
         self.language = language
@@ -94,26 +136,23 @@ class _Tokenizer:
 
     def run(self) -> list[Token]:
         text, language = self.text, self.language
-        pos = 0  # everything before pos is consumed
-        # a final newline lets line comments at the very end be seen as comments
-        for start, ttype, value in _lexer(language).get_tokens_unprocessed(text + "\n"):
+        self.pos = pos = 0  # everything before pos is consumed
+        marks = _python_marks(self) if language == "python" else _pygments_marks(text, language)
+        for start, cat, value in marks:
             end = min(start + len(value), len(text))
             if start < pos or start >= end:
                 continue  # inside a literal our scanner already read
-            cat = _category(ttype, language)
-            if cat == _CODE:
-                continue  # code is split by _code() over the gaps
             self._code(pos, start)
             if cat == _COMMENT:
                 if "\n" in value or "\r" in value or value.startswith(("//", "#")):
                     self.nl = self.nl or "\n" in value or "\r" in value
-                pos = end
+                self.pos = pos = end
                 continue
             if cat == _STRING:
                 lit = scan(language, self.src, text, start)
                 if lit is not None and lit.end > start:
                     self._emit(STR, start, lit.end, parts=lit.parts)
-                    pos = lit.end
+                    self.pos = pos = lit.end
                     continue
                 cat = _OPAQUE
             if cat == _SYMBOL:
@@ -121,7 +160,7 @@ class _Tokenizer:
                 self._emit(kind, start, end)
             else:
                 self._emit(OPAQUE, start, end)
-            pos = end
+            self.pos = pos = end
         self._code(pos, len(text))
         return self.tokens
 
