@@ -23,8 +23,10 @@ _HTTP = {
 
 # A file must name one of these to hold a fact any rule reads: a token endpoint (IMDS, a local
 # oauth2 server, the App Service variables), an Azure host or a Resource Manager path, or an SDK
-# credential.  Others are not lexed at all: lexing is the expensive step.
-_MARKERS = ("169.254.169.254", "oauth2", "identity_endpoint", "msi_endpoint", "azure", "windows.net", "cloudapi",
+# credential.  Others are not lexed at all: lexing is the expensive step.  Azure hosts are matched
+# as ".azure" (management.azure.com, x.azurewebsites.net): a bare "azure" is in every import of an
+# Azure SDK (`from azure.storage.blob import ...`), which names no host.
+_MARKERS = ("169.254.169.254", "oauth2", "identity_endpoint", "msi_endpoint", ".azure", "windows.net", "cloudapi",
             "graph.microsoft", "microsoft.us", "/subscriptions", "managedidentitycredential", "defaultazurecredential",
             "tokenprovider", "msiauthentication", "loginwithvmmsi", "msivmtoken")
 
