@@ -83,6 +83,10 @@ def _run_options(command: argparse.ArgumentParser) -> None:
                          help="parse every file, even those that mention none of the rules' trigger words")
     command.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore files")
     command.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip files larger than this")
+    command.add_argument("--max-depth", type=int, metavar="LEVELS",
+                         help="report JSON nested deeper than this as unreadable (default 512)")
+    command.add_argument("--timeout-per-file", type=float, metavar="SECONDS",
+                         help="stop reading a file after this long and report it as skipped (default 30)")
 
 
 def _split(values: Optional[list[str]]) -> list[str]:
@@ -114,8 +118,10 @@ def _prepare(args):
         raise UsageError(f"--as {args.forced_kind}: unknown kind; choose one of {', '.join(FORCIBLE)}")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    if args.max_file_size is not None and args.max_file_size < 1:
-        raise UsageError("--max-file-size must be at least 1")
+    for option, value in (("--max-file-size", args.max_file_size), ("--max-depth", args.max_depth),
+                          ("--timeout-per-file", args.timeout_per_file)):
+        if value is not None and not value > 0:
+            raise UsageError(f"{option} must be more than 0")
     config = discover_config(args.paths, args.config, args.isolated)
     settings = Settings(select=_split(args.select), ignore=_split(args.ignore),
                         extend_select=_split(args.extend_select), forced_kind=args.forced_kind,
@@ -136,6 +142,11 @@ def _prepare(args):
         if args.max_file_size is None and config.max_file_size:
             settings.max_file_size = config.max_file_size
         settings.baseline = config.baseline
+    # the command line wins, so a CI job can pin every limit against a configuration from a pull request
+    if args.max_depth is not None:
+        settings.max_depth = args.max_depth
+    if args.timeout_per_file is not None:
+        settings.timeout_per_file = args.timeout_per_file
     if args.exclude:
         exclude = [(here, g) for g in args.exclude]
     settings.exclude = exclude + [(here, g) for g in args.extend_exclude or []]

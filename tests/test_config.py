@@ -269,3 +269,21 @@ def test_the_readme_configuration_example_is_valid(tmp_path):
     out = milint("check", ".", cwd=tmp_path)
     assert out.returncode == 1, out.stderr  # MI201 is an error; fail-on = "error"
     assert "infra/token.sh:1:" in out.stdout
+
+
+def test_command_line_pins_the_limits_a_configuration_raises(repo):
+    """The configuration comes with the pull request; the CI job's command line wins over it."""
+    write(repo / ".milint.yaml", "max-depth: 100000\ntimeout-per-file: 100000\n")
+    nested = '{"identity": {"type": "SystemAssigned"}, "a": ' + "[" * 40 + "]" * 40 + "}"
+    (repo / "nested.json").write_text(nested)
+    (repo / "slow.sh").write_text(BAD_CURL + "echo $(a) 'b' \"$c\"\n" * 5_000)
+    assert ("MI900", "nested.json") not in {(r, p) for r, p, _ in rules_found(repo, ".")}
+    pinned = rules_found(repo, ".", "--max-depth", "16", "--timeout-per-file", "0.001")
+    assert ("MI900", "nested.json", "error") in pinned
+    assert [r for r, p, _ in pinned if p == "slow.sh"] == ["MI901"]
+
+
+@pytest.mark.parametrize("option", ["--max-depth", "--timeout-per-file", "--max-file-size"])
+def test_limits_on_the_command_line_must_be_positive(repo, option):
+    out = milint("check", option, "0", ".", cwd=repo)
+    assert out.returncode == 2 and f"{option} must be more than 0" in out.stderr
