@@ -14,6 +14,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Optional
 
 from .findings import Finding, Suppression, fingerprints
 
@@ -29,6 +30,7 @@ class BaselineError(ValueError):
 class Baseline:
     path: Path
     fingerprints: frozenset
+    paths: dict  # fingerprint -> the file it was recorded in (relative to the baseline's folder), or None
 
     @property
     def folder(self) -> Path:
@@ -36,17 +38,15 @@ class Baseline:
 
 
 def _keys(findings: list[Finding], folder: Path, root: Path) -> list[str]:
-    def path_of(finding: Finding) -> str:
-        return Path(os.path.relpath(root / finding.path, folder)).as_posix()
-    return fingerprints(findings, path_of)
+    return fingerprints(findings, lambda finding: _relative(finding.path, folder, root))
 
 
 def write_baseline(path: str, findings: list[Finding], root: Path) -> int:
     """Record the unsuppressed findings; the number recorded."""
     target = Path(os.path.abspath(path))
     keys = _keys(findings, target.parent, root)
-    entries = [{"fingerprint": key, "rule": f.rule_id, "path": Path(os.path.relpath(root / f.path, target.parent))
-                .as_posix(), "line": f.region.start_line, "message": f.message}
+    entries = [{"fingerprint": key, "rule": f.rule_id, "path": _relative(f.path, target.parent, root),
+                "line": f.region.start_line, "message": f.message}
                for f, key in zip(findings, keys) if f.suppression is None]
     entries.sort(key=lambda e: (e["path"], e["line"], e["rule"], e["fingerprint"]))
     data = {FORMAT_KEY: FORMAT_VERSION,
@@ -69,17 +69,29 @@ def load_baseline(path: str) -> Baseline:
     prints = [e.get("fingerprint") for e in data["findings"] if isinstance(e, dict)]
     if not all(isinstance(p, str) and p for p in prints) or len(prints) != len(data["findings"]):
         raise BaselineError(f"{path}: every baseline entry needs a fingerprint")
-    return Baseline(Path(os.path.abspath(path)), frozenset(prints))
+    paths = {e["fingerprint"]: e.get("path") if isinstance(e.get("path"), str) else None for e in data["findings"]}
+    return Baseline(Path(os.path.abspath(path)), frozenset(prints), paths)
 
 
-def apply_baseline(findings: list[Finding], baseline: Baseline, root: Path) -> int:
-    """Suppress the findings the baseline records; the number of recorded findings that are gone."""
+def apply_baseline(findings: list[Finding], baseline: Baseline, root: Path,
+                   checked: Optional[Iterable[str]] = None) -> int:
+    """Suppress the findings the baseline records; the number of recorded findings that are gone
+    from the files that were checked (`checked`: their paths relative to `root`; None: all files).
+    A run over a few files (pre-commit) says nothing about findings recorded in the others."""
     keys = _keys(findings, baseline.folder, root)
     label = f"recorded in the baseline {_display(baseline.path)}"
     for finding, key in zip(findings, keys):
         if finding.suppression is None and key in baseline.fingerprints:
             finding.suppression = Suppression("external", label, "baseline")
-    return len(baseline.fingerprints - set(keys))
+    gone = baseline.fingerprints - set(keys)
+    if checked is not None:
+        seen = {_relative(rel, baseline.folder, root) for rel in checked}
+        gone = {key for key in gone if baseline.paths.get(key) is None or baseline.paths[key] in seen}
+    return len(gone)
+
+
+def _relative(rel: str, folder: Path, root: Path) -> str:
+    return Path(os.path.relpath(root / rel, folder)).as_posix()
 
 
 def _display(path: Path) -> str:

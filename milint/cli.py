@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--automation-id", metavar="ID",
                        help="SARIF runs.automationDetails.id (a code-scanning category, e.g. milint/pr/)")
     check.add_argument("--quiet", "-q", action="store_true", help="text format: print findings only")
+    check.add_argument("--stdin-filename", metavar="PATH",
+                       help="read the text to check from standard input and report it as PATH (for editors: "
+                            "the name decides the kind and the configuration)")
     _run_options(check)
 
     baseline = sub.add_parser("baseline", help="record today's findings in FILE, so `check --baseline FILE` "
@@ -178,16 +181,26 @@ def _outputs(args, reporters: dict) -> list[tuple[str, Optional[str]]]:
 
 
 def cmd_check(args) -> int:
-    from .engine import exit_code, fix, run
+    from .engine import exit_code, fix, run, run_text
     from .rulebook import SelectionError
 
+    if args.stdin_filename is not None:
+        if args.fix or args.diff:
+            raise UsageError("--fix and --diff change files on disk; they do not work with --stdin-filename")
+        if args.paths not in ([], ["-"]):
+            raise UsageError("--stdin-filename reads standard input: give no PATH (or `-`)")
+        args.paths = [args.stdin_filename]  # the configuration that governs the file's folder
     settings, toolbox, config = _prepare(args)
     if args.baseline:
         settings.baseline = args.baseline
     fail_on = args.fail_on or (config.fail_on if config else None) or "warning"
     outputs = _outputs(args, toolbox.reporters)
     try:
-        report = run(args.paths, settings, toolbox)
+        if args.stdin_filename is not None:
+            data = sys.stdin.buffer.read(settings.max_file_size + 1)
+            report = run_text(args.stdin_filename, data, settings, toolbox)
+        else:
+            report = run(args.paths, settings, toolbox)
     except SelectionError as exc:
         raise UsageError(str(exc)) from None
     if args.diff:

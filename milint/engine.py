@@ -121,6 +121,7 @@ class Report:
     baseline: Any = None  # the baseline applied (milint.baseline.Baseline)
     baseline_gone: int = 0  # findings recorded in the baseline that no longer occur
     checked: dict = field(default_factory=dict)  # relpath -> (Candidate, digest) of files with fixes
+    files: Optional[list[str]] = None  # relpaths of the files looked at (None: not known)
 
 
 class FileChecker:
@@ -413,7 +414,8 @@ def _path_filter(settings: Settings) -> Optional[Callable[[Candidate], bool]]:
     return wanted
 
 
-def run(paths: list[str], settings: Settings, toolbox: Optional[Toolbox] = None) -> Report:
+def _start(settings: Settings, toolbox: Optional[Toolbox]) -> tuple[Toolbox, list[Rule], Any, Path]:
+    """The toolbox, the active rules, the baseline and the root of a run."""
     toolbox = toolbox or Toolbox(settings)
     rules = active_rules(toolbox, settings)
     baseline = None
@@ -421,7 +423,35 @@ def run(paths: list[str], settings: Settings, toolbox: Optional[Toolbox] = None)
         from .baseline import load_baseline
 
         baseline = load_baseline(settings.baseline)
-    root = Path(settings.root or os.getcwd()).resolve()
+    return toolbox, rules, baseline, Path(settings.root or os.getcwd()).resolve()
+
+
+def run_text(filename: str, data: bytes, settings: Settings, toolbox: Optional[Toolbox] = None) -> Report:
+    """Check `data` as if it were the file `filename` (an editor's unsaved buffer, read from stdin)."""
+    from .discover import relative
+
+    toolbox, rules, baseline, root = _start(settings, toolbox)
+    path = Path(os.path.abspath(filename))
+    candidate = Candidate(path, relative(path, root), settings.forced_kind or toolbox.classify(path.name),
+                          explicit=True)
+    checker = FileChecker(toolbox, rules, settings)
+    notices: list[Notice] = []
+    if len(data) > settings.max_file_size:
+        findings = checker._skipped(candidate.relpath, f"the text is over the {settings.max_file_size:,}-byte "
+                                    "limit; not checked", notices)
+        parsed = False
+    else:
+        findings, parsed = checker.check_data(candidate, data, notices)
+    checker.suppress_by_path(candidate, findings)
+    errors = sum(1 for n in notices if n.level == "error")
+    report = Report(findings, notices, rules, root, 1, int(parsed), errors, baseline=baseline, checked={},
+                    files=[candidate.relpath])
+    _finish(report)
+    return report
+
+
+def run(paths: list[str], settings: Settings, toolbox: Optional[Toolbox] = None) -> Report:
+    toolbox, rules, baseline, root = _start(settings, toolbox)
     notices: list[Notice] = []
     candidates = list(discover(paths or ["."], root, lambda name: toolbox.classify(name),
                                notices, settings.forced_kind, settings.use_gitignore))
@@ -445,7 +475,7 @@ def run(paths: list[str], settings: Settings, toolbox: Optional[Toolbox] = None)
             checked[candidate.relpath] = (candidate, digest)
     errors = sum(1 for n in notices if n.level == "error")
     report = Report(findings, notices, rules, root, len(candidates), parsed, errors, baseline=baseline,
-                    checked=checked)
+                    checked=checked, files=[c.relpath for c in candidates])
     _finish(report)
     return report
 
@@ -457,7 +487,7 @@ def _finish(report: Report) -> None:
     if report.baseline is not None:
         from .baseline import apply_baseline
 
-        report.baseline_gone = apply_baseline(report.findings, report.baseline, report.root)
+        report.baseline_gone = apply_baseline(report.findings, report.baseline, report.root, report.files)
 
 
 def _run_parallel(candidates: list[Candidate], settings: Settings, rules: list[Rule]):

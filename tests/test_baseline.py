@@ -100,6 +100,16 @@ def test_baseline_from_config_and_gone_findings(legacy):
     assert "1 finding(s) recorded in the baseline no longer occur" in out.stderr
 
 
+def test_a_run_over_some_files_says_nothing_of_the_others(legacy):
+    """pre-commit passes the staged files only: findings recorded in other files are not 'gone'."""
+    (legacy / ".milint.yaml").write_text("baseline: milint-baseline.json\n")
+    out = milint("check", "deploy/token.sh", cwd=legacy)
+    assert out.returncode == 0 and "no longer occur" not in out.stderr, out.stderr
+    (legacy / "deploy" / "token.sh").write_text("echo fixed\n")
+    out = milint("check", "deploy/token.sh", cwd=legacy / "deploy" / "..")
+    assert "1 finding(s) recorded in the baseline no longer occur" in out.stderr
+
+
 def test_bad_baseline_is_a_usage_error(tmp_path):
     (tmp_path / "a.sh").write_text(BAD_ARM)
     (tmp_path / "b.json").write_text('{"findings": []}')
