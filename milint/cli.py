@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--automation-id", metavar="ID",
                        help="SARIF runs.automationDetails.id (a code-scanning category, e.g. milint/pr/)")
     check.add_argument("--quiet", "-q", action="store_true", help="text format: print findings only")
+    check.add_argument("--statistics", action="store_true",
+                       help="text format: a count per rule instead of each finding")
     check.add_argument("--stdin-filename", metavar="PATH",
                        help="read the text to check from standard input and report it as PATH (for editors: "
                             "the name decides the kind and the configuration)")
@@ -207,7 +209,7 @@ def cmd_check(args) -> int:
         return _show_diff(fix(report, toolbox, settings, write=False))
     if args.fix:
         _say_fixed(fix(report, toolbox, settings, write=True))
-    options = {"automation_id": args.automation_id}
+    options = {"automation_id": args.automation_id, "statistics_only": args.statistics}
     to_stdout = None
     for fmt, path in outputs:
         text = toolbox.reporters[fmt](report, **options)

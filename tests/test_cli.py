@@ -122,3 +122,17 @@ def test_parallel_jobs_give_the_same_findings():
     one = milint("check", FIXTURES, "--format", "json", "--fail-on", "never")
     two = milint("check", FIXTURES, "--format", "json", "--fail-on", "never", "-j", "2")
     assert json.loads(one.stdout)["findings"] == json.loads(two.stdout)["findings"] != []
+
+
+def test_statistics_count_each_rules_findings(tmp_path):
+    listing = json.loads(milint("check", FIXTURES, "--format", "json", "--fail-on", "never").stdout)["findings"]
+    active = [f for f in listing if f["suppressed"] is None]
+    out = milint("check", FIXTURES, "--statistics", "--fail-on", "never")
+    rows = [line.split() for line in out.stdout.splitlines()[:-1]]
+    counted = {row[1]: int(row[0]) for row in rows}
+    expected = {}
+    for f in active:
+        expected[f["rule"]] = expected.get(f["rule"], 0) + 1
+    assert counted == expected
+    assert [int(row[0]) for row in rows] == sorted((int(row[0]) for row in rows), reverse=True)
+    assert out.stdout.splitlines()[-1].startswith(f"Found {len(active)} problems")

@@ -28,7 +28,24 @@ def summary(report) -> str:
             f" ({checked}{extra}).")
 
 
-def render(report, show_suppressed: bool = False, **_) -> str:
-    lines = [finding_line(f) for f in report.findings if f.suppression is None or show_suppressed]
+def statistics(report) -> list[str]:
+    """One line per rule with unsuppressed findings, most frequent first: count, id, name, level and
+    how many of them --fix can fix (for triage when adopting milint on a large repository)."""
+    active = [f for f in report.findings if f.suppression is None]
+    counts = Counter((f.rule_id, f.rule_name, f.level) for f in active)
+    fixable = Counter(f.rule_id for f in active if f.fix)
+    width = len(str(max(counts.values(), default=0)))
+    lines = []
+    for (rule_id, name, level), n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        fixes = f"  ({fixable[rule_id]} fixable)" if fixable[rule_id] else ""
+        lines.append(f"{n:>{width}}  {rule_id}  {name}  [{level}]{fixes}")
+    return lines
+
+
+def render(report, show_suppressed: bool = False, statistics_only: bool = False, **_) -> str:
+    if statistics_only:
+        lines = statistics(report)
+    else:
+        lines = [finding_line(f) for f in report.findings if f.suppression is None or show_suppressed]
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
