@@ -212,13 +212,13 @@ class FileChecker:
         document.triggers_found = found
         document.wants = self.wanted_facts(found) if self.settings.prefilter else None
         document.max_depth = self.settings.max_depth or DEFAULT_MAX_DEPTH
-        from .timelimit import TimeLimitExceeded, time_limit
+        from .timelimit import OverLimit, time_limit
 
         try:
             with time_limit(self.settings.timeout_per_file or DEFAULT_TIMEOUT_PER_FILE):
                 return self._facts_and_findings(document, notices), True
-        except TimeLimitExceeded as exc:
-            return self._skipped(rel, f"{exc}; not checked (raise `timeout-per-file` to read it)", notices), True
+        except OverLimit as exc:
+            return self._skipped(rel, f"{exc}; not checked ({exc.hint})", notices), True
 
     def _facts_and_findings(self, document, notices: list[Notice]) -> list[Finding]:
         try:

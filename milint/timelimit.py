@@ -5,7 +5,7 @@ hostile input (the JSON, shell and PowerShell parsers, the ARM expression evalua
 as they go, which raises `TimeLimitExceeded` once the time is up.  Without an open limit `check()`
 is one comparison.  The limit is per process: milint checks files in parallel with processes.
 
-`TimeLimitExceeded` is a `BaseException`, like `KeyboardInterrupt`: the ``except Exception``
+`OverLimit` (and `TimeLimitExceeded`) is a `BaseException`, like `KeyboardInterrupt`: the ``except Exception``
 clauses that keep one bad value from spoiling a file must not swallow it.  It is only ever raised
 inside a `time_limit` block, so only code that opens one needs to catch it.
 """
@@ -19,11 +19,21 @@ _deadline: Optional[float] = None  # time.monotonic() after which check() raises
 _seconds: float = 0.0  # the limit that was set, for the message
 
 
-class TimeLimitExceeded(BaseException):
+class OverLimit(BaseException):
+    """Reading a file would cost more than milint spends on one file; the file is skipped with a note.
+    `hint` says what the user can do about it."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.hint = hint
+
+
+class TimeLimitExceeded(OverLimit):
     """Reading a file took longer than its time limit."""
 
     def __init__(self, seconds: float):
-        super().__init__(f"reading took longer than the time limit of {seconds:g} s")
+        super().__init__(f"reading took longer than the time limit of {seconds:g} s",
+                         "raise `timeout-per-file` to read it")
         self.seconds = seconds
 
 

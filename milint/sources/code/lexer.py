@@ -70,11 +70,22 @@ def _category(ttype, language: str) -> int:
     return cat
 
 
+# Pygments matches a string literal with a repeated alternation, which Python's `re` pays for with
+# about 180 bytes of memory per character: one 16 MB literal would need 3 GB.  Python (our own
+# scanner) has no such cost; other languages are read up to this size.
+GENERAL_LEXER_MAX_CHARS = 2 * 1024 * 1024
+
+
 def lex(language: str, source: LStr, _depth: int = 0) -> list[Token]:
-    """The tokens of `source` (never raises: text no lexer can read yields no tokens)."""
+    """The tokens of `source` (never raises but OverLimit: text no lexer can read yields no tokens)."""
     if language not in LANGUAGES or _depth > _MAX_DEPTH:
         return []
     text = str(source)
+    if language != "python" and len(text) > GENERAL_LEXER_MAX_CHARS:
+        from ...timelimit import OverLimit
+
+        raise OverLimit(f"{len(text):,} characters of {language} are more than milint lexes "
+                        f"({GENERAL_LEXER_MAX_CHARS:,})", "generated or bundled code is best excluded")
     try:
         return _Tokenizer(language, source, text).run()
     except RecursionError:
