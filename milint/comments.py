@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from .kinds import COMMENTS
 
@@ -158,24 +158,68 @@ _PARSER_CONFIRM: dict[str, Callable[[str, list[int]], set[int]]] = {
 
 
 # ------------------------------------------------------------------ JSON
-_JSON_LEXEMES = re.compile(r'"(?:[^"\\]|\\.)*"?|//[^\r\n]*|/\*(?:[^*]|\*(?!/))*(?:\*/)?', re.DOTALL)
+_JSON_MARK = re.compile(r'["/]')
+
+
+def _json_lexemes(text: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, is_comment) of each string and comment of JSON with comments, in order.
+
+    A scan with str.find, not one regular expression: `re` keeps memory for every repetition of a
+    group, so a pattern for a 10 MB string or comment needed over a gigabyte."""
+    n = len(text)
+    i = 0
+    while True:
+        m = _JSON_MARK.search(text, i)
+        if m is None:
+            return
+        start = m.start()
+        if text[start] == '"':
+            end = _string_end(text, start)
+            yield start, end, False
+        elif text.startswith("//", start):
+            ends = [k for k in (text.find("\n", start), text.find("\r", start)) if k >= 0]
+            end = min(ends) if ends else n
+            yield start, end, True
+        elif text.startswith("/*", start):
+            close = text.find("*/", start + 2)
+            end = n if close < 0 else close + 2
+            yield start, end, True
+        else:
+            end = start + 1
+        i = end
+
+
+def _string_end(text: str, start: int) -> int:
+    """Just past the quote that closes the string opening at `start` (the end of the text if none)."""
+    k = start + 1
+    while True:
+        quote = text.find('"', k)
+        if quote < 0:
+            return len(text)
+        slash = quote
+        while slash > start + 1 and text[slash - 1] == "\\":
+            slash -= 1
+        if (quote - slash) % 2 == 0:  # an even run of backslashes escapes only itself
+            return quote + 1
+        k = quote + 1
 
 
 def _json_comments(text: str, offsets: list[int]) -> dict[int, Comment]:
     out: dict[int, Comment] = {}
     pending = sorted(offsets)
-    for m in _JSON_LEXEMES.finditer(text):
-        if not pending:
+    i = 0  # pending[i:] are the offsets not yet passed
+    for start, end, is_comment in _json_lexemes(text):
+        if i == len(pending):
             break
-        start, end = m.span()
-        while pending and pending[0] < start:
-            pending.pop(0)
-        if m.group().startswith('"'):
+        while i < len(pending) and pending[i] < start:
+            i += 1
+        if not is_comment:
             continue
         block = text.startswith("/*", start)
         body_end = end - 2 if block and text.endswith("*/", start + 2, end) else end
-        while pending and pending[0] < end:
-            out[pending.pop(0)] = Comment(start, end, start + 2, body_end)
+        while i < len(pending) and pending[i] < end:
+            out[pending[i]] = Comment(start, end, start + 2, body_end)
+            i += 1
     return out
 
 

@@ -15,7 +15,7 @@ LEVELS = ("error", "warning", "note")
 LEVEL_RANK = {"note": 1, "warning": 2, "error": 3}
 
 _ID = re.compile(r"^[A-Z][A-Z0-9]*[0-9]{3}$")
-_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_NAME = re.compile(r"[a-z][a-z0-9-]*")  # kebab-case; no `--` and no trailing `-` (checked in code)
 _CITATION = re.compile(r"^L\d+(?:[-\u2013]L?\d+)?$")
 
 _REQUIRED = ("id", "name", "level", "summary", "message", "docs", "triggers", "examples", "check")
@@ -89,7 +89,7 @@ def rule_from_data(data: Any, source: str) -> Rule:
     rid, name, level = data["id"], data["name"], data["level"]
     if not isinstance(rid, str) or not _ID.match(rid):
         raise _fail(source, f"id {rid!r} must look like MI201 (capital letters, then three digits)")
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not _NAME.fullmatch(name) or "--" in name or name.endswith("-"):
         raise _fail(source, f"name {name!r} must be kebab-case")
     if level not in LEVELS:
         raise _fail(source, f"level {level!r} must be one of {', '.join(LEVELS)}")

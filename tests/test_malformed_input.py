@@ -477,3 +477,22 @@ def test_one_rule_reports_at_most_a_bounded_number_of_findings_per_file(tree, to
     mine = [f for f in report.findings if f.path == "repeat.sh" and f.rule_id == "MI201"]
     assert len(mine) == MAX_FINDINGS_PER_RULE
     assert any("not listed" in n.message for n in report.notices if n.path == "repeat.sh")
+
+
+@pytest.mark.parametrize("name, text", [
+    # a block comment and a string that each span megabytes, with suppression marks that send the text
+    # through the comment scanner: the scanners keep constant memory where `re` would need gigabytes
+    ("comment.json", '{"identity": {"type": "SystemAssigned"}, /* milint: ' + "a*" * 6_000_000 + ' */ "x": 1}'),
+    ("string.json", '{"identity": {"type": "SystemAssigned"}, "x": "' + '\\"a' * 4_500_000
+     + '"} // milint: ignore[MI301]\n'),
+    ("spaces.py", "# milint: ignore[MI201]\nrequests.get('http://169.254.169.254/')" + " " * 6_000_000 + "\n"),
+])
+def test_megabyte_lexemes_fit_in_bounded_memory(tmp_path, name, text):
+    (tmp_path / name).write_text(text)
+    (tmp_path / "control.sh").write_text(TOKEN)
+    code = ("import sys, os\nfrom milint.cli import main\n"
+            f"os.chdir({str(tmp_path)!r})\nsys.exit(main(['check', '--format', 'json', '.']))\n")
+    out = _run_limited(code, timeout=120)
+    assert out.returncode == 1, out.stderr[-800:]
+    rules = {(f["path"], f["rule"]) for f in json.loads(out.stdout)["findings"]}
+    assert ("control.sh", "MI201") in rules

@@ -192,7 +192,16 @@ def cli_identity_name_from_other_group(ctx: CheckContext) -> Iterable[Hit]:
 
 
 # ---------------------------------------------------------------- MI407
-_SINGLE_DASH_LONG = re.compile(r"-[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*[A-Za-z0-9]")
+# -word-word: one dash, then letters and digits in dash-separated parts (no `--` inside, none at
+# the end; checked in code: a repeated group would cost `re` memory for every part of a long word)
+_SINGLE_DASH_LONG = re.compile(r"-[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]")
+
+
+def _single_dash_long(text: str) -> bool:
+    if not _SINGLE_DASH_LONG.fullmatch(text) or "--" in text:
+        return False
+    rest = text[2:]  # after the dash and the first letter
+    return "-" not in rest or len(rest.rsplit("-", 1)[1]) >= 2  # a last part of one letter is a value
 
 
 @check("MI407")
@@ -202,7 +211,7 @@ def cli_long_option_single_dash(ctx: CheckContext) -> Iterable[Hit]:
         start = 1 + len(command["command"].split()) if command["command"] else 1
         for word in words[start:]:
             text = str(word)
-            if len(text) >= 4 and _SINGLE_DASH_LONG.fullmatch(text) and word.known:
+            if len(text) >= 4 and _single_dash_long(text) and word.known:
                 fix = [Edit(word.sub(0, 0), "-")] if plain_edit(ctx, word, text) else None
                 yield Hit(at=word, args={"option": text, "expected": "-" + text}, fix=fix)
 

@@ -45,7 +45,26 @@ class JArray(list):
     __slots__ = ("spans", "start", "end")
 
 
-_SKIP = re.compile(r"(?:[ \t\n\r\ufeff]+|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
+_BLANKS = re.compile(r"[ \t\n\r\ufeff]*")
+
+
+def _skip(text: str, pos: int) -> int:
+    """Past the whitespace and comments at `pos`; an unterminated `/*` stays, to be reported where it
+    starts.  Comments are found with str.find: a regular expression with a repeated group keeps
+    memory for every repetition, over a gigabyte for one 10 MB comment."""
+    space = _BLANKS.match
+    while True:
+        pos = space(text, pos).end()
+        if text.startswith("//", pos):
+            newline = text.find("\n", pos)
+            pos = len(text) if newline < 0 else newline
+        elif text.startswith("/*", pos):
+            close = text.find("*/", pos + 2)
+            if close < 0:
+                return pos
+            pos = close + 2
+        else:
+            return pos
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")  # ASCII digits, as JSON
 _WORDS = {"true": True, "false": False, "null": None, "NaN": float("nan"),
           "Infinity": float("inf"), "-Infinity": float("-inf")}
@@ -58,9 +77,9 @@ def loads_fast(text: str) -> Any:
 
 def parse_located(text: str, max_depth: int = MAX_DEPTH) -> Any:
     """Parse ARM-flavoured JSON into JObject/JArray/str/number/bool/None with member spans."""
-    skip = _SKIP.match
+    skip = _skip
     n = len(text)
-    pos = skip(text, 0).end()
+    pos = skip(text, 0)
     if pos >= n:
         raise JsonError("empty document: expected a JSON value", pos)
 
@@ -77,7 +96,7 @@ def parse_located(text: str, max_depth: int = MAX_DEPTH) -> Any:
             container = JObject() if ch == "{" else JArray()
             container.spans = {} if ch == "{" else []
             container.start = pos
-            pos = skip(text, pos + 1).end()
+            pos = skip(text, pos + 1)
             closer = "}" if ch == "{" else "]"
             if pos < n and text[pos] == closer:
                 container.end = pos + 1
@@ -121,7 +140,7 @@ def parse_located(text: str, max_depth: int = MAX_DEPTH) -> Any:
         while True:
             if not stack:
                 root = value
-                pos = skip(text, pos).end()
+                pos = skip(text, pos)
                 if pos < n:
                     raise JsonError("unexpected text after the JSON value", pos)
                 return root
@@ -137,10 +156,10 @@ def parse_located(text: str, max_depth: int = MAX_DEPTH) -> Any:
             else:
                 container.append(value)
                 container.spans.append((start, vend))
-            pos = skip(text, pos).end()
+            pos = skip(text, pos)
             closer = "}" if isinstance(container, JObject) else "]"
             if pos < n and text[pos] == ",":
-                pos = skip(text, pos + 1).end()
+                pos = skip(text, pos + 1)
                 if pos < n and text[pos] == closer:  # trailing comma, as ARM allows
                     pass
                 else:
@@ -173,10 +192,10 @@ def _read_key(text: str, pos: int, frame: list, skip) -> int:
     key, kend = _read_string(text, pos)
     frame[1] = key
     frame[2] = (pos, kend)
-    pos = skip(text, kend).end()
+    pos = skip(text, kend)
     if pos >= len(text) or text[pos] != ":":
         raise JsonError("expected ':' after the property name", pos)
-    return skip(text, pos + 1).end()
+    return skip(text, pos + 1)
 
 
 def _read_string(text: str, pos: int) -> tuple[str, int]:

@@ -27,7 +27,7 @@ _CODE, _COMMENT, _STRING, _OPAQUE, _SYMBOL = range(5)
 _CATEGORY: dict = {}
 
 _CODE_TOKEN = re.compile(r"""
-    (?P<ws>(?:[ \t\f\v]|\\\r?\n)+)
+    (?P<ws>[ \t\f\v]+|\\\r?\n)
   | (?P<nl>\r\n|\n|\r)
   | (?P<name>[$@]*[^\W\d][\w$]*|[$@]+)
   | (?P<num>\d[\w.]*)
