@@ -128,7 +128,8 @@ def main(argv=None) -> int:
     tmp = corpus.parent / ".bench-tmp"
     tmp.mkdir(exist_ok=True)
     milint = milint_cmd()
-    check = milint + ["check", "--fail-on", "never", "--quiet"]
+    common = milint + ["check", "--fail-on", "never", "--quiet"]
+    check = common + ["-j", "1"]  # one process: milint's default (auto) would go parallel on big trees
     all_files = files_of(corpus)
     arm_files = files_of(corpus / "arm")
     filler_files = files_of(corpus / "filler")
@@ -137,16 +138,16 @@ def main(argv=None) -> int:
 
     rows: list[tuple[str, list[float]]] = []
     rows.append(("(a) milint --version", timed(milint + ["--version"], runs * 2)))
-    rows.append(("(b) one small template", timed(check + [str(small)], runs * 2)))
-    rows.append(("(c) pre-commit batch of 10 files", timed(check + [str(p) for p in batch], runs * 2)))
+    rows.append(("(b) one small template", timed(common + [str(small)], runs * 2)))
+    rows.append(("(c) pre-commit batch of 10 files", timed(common + [str(p) for p in batch], runs * 2)))
     rows.append(("(d) whole corpus, 1 process", timed(check + [str(corpus)], big_runs)))
-    rows.append((f"(d) whole corpus, -j {args.jobs}", timed(check + ["-j", str(args.jobs), str(corpus)], big_runs)))
+    rows.append((f"(d) whole corpus, -j {args.jobs}", timed(common + ["-j", str(args.jobs), str(corpus)], big_runs)))
     rows.append(("(e) read floor: read every file (Python)", read_floor(all_files, big_runs, False, tmp)))
     rows.append(("(e) read floor: cat every file", cat_floor(corpus, big_runs)))
     rows.append(("(d) filler part (no identities), 1 process", timed(check + [str(corpus / "filler")], big_runs)))
     rows.append(("(e) filler floor: read every file (Python)", read_floor(filler_files, big_runs, False, tmp)))
     rows.append(("(d) ARM part, 1 process", timed(check + [str(corpus / "arm")], big_runs)))
-    rows.append((f"(d) ARM part, -j {args.jobs}", timed(check + ["-j", str(args.jobs), str(corpus / "arm")], big_runs)))
+    rows.append((f"(d) ARM part, -j {args.jobs}", timed(common + ["-j", str(args.jobs), str(corpus / "arm")], big_runs)))
     rows.append(("(e) ARM floor: read + json.loads", read_floor(arm_files, big_runs, True, tmp)))
     checkov = args.checkov or shutil.which("checkov")
     if checkov and not args.quick:

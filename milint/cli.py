@@ -83,7 +83,9 @@ def _run_options(command: argparse.ArgumentParser) -> None:
                          help="skip matching files and folders as well")
     command.add_argument("--as", dest="forced_kind", metavar="KIND",
                          help="read every file as this kind (arm, json, bash, powershell, markdown, python, ...)")
-    command.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="check files in N processes")
+    command.add_argument("--jobs", "-j", default="auto", metavar="N",
+                         help="check files in N processes; auto (the default): one for a few hundred files "
+                              "or fewer, else one per available core, up to 8")
     command.add_argument("--no-prefilter", action="store_true",
                          help="parse every file, even those that mention none of the rules' trigger words")
     command.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore files")
@@ -121,8 +123,11 @@ def _prepare(args):
 
     if args.forced_kind and args.forced_kind not in FORCIBLE:
         raise UsageError(f"--as {args.forced_kind}: unknown kind; choose one of {', '.join(FORCIBLE)}")
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+    jobs = 0  # auto
+    if args.jobs != "auto":
+        jobs = int(args.jobs) if str(args.jobs).isdigit() else 0
+        if jobs < 1:
+            raise UsageError(f"--jobs {args.jobs}: give a number of processes (at least 1) or auto")
     for option, value in (("--max-file-size", args.max_file_size), ("--max-depth", args.max_depth),
                           ("--timeout-per-file", args.timeout_per_file)):
         if value is not None and not value > 0:
@@ -130,7 +135,7 @@ def _prepare(args):
     config = discover_config(args.paths, args.config, args.isolated)
     settings = Settings(select=_split(args.select), ignore=_split(args.ignore),
                         extend_select=_split(args.extend_select), forced_kind=args.forced_kind,
-                        prefilter=not args.no_prefilter, jobs=args.jobs,
+                        prefilter=not args.no_prefilter, jobs=jobs,
                         max_file_size=args.max_file_size or DEFAULT_MAX_FILE_SIZE,
                         use_gitignore=not args.no_gitignore)
     here = os.getcwd()

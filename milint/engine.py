@@ -33,7 +33,7 @@ class Settings:
     forced_kind: Optional[str] = None
     prefilter: bool = True
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    jobs: int = 1
+    jobs: int = 1  # processes; 0: decide from the number of files (auto_jobs)
     load_entrypoints: bool = True
     extra_rule_paths: list[str] = field(default_factory=list)
     level_overrides: dict = field(default_factory=dict)
@@ -463,8 +463,9 @@ def run(paths: list[str], settings: Settings, toolbox: Optional[Toolbox] = None)
     findings: list[Finding] = []
     checked: dict = {}
     parsed = 0
-    if settings.jobs > 1 and len(candidates) > 1:
-        results = _run_parallel(candidates, settings, rules)
+    jobs = settings.jobs or auto_jobs(len(candidates))
+    if jobs > 1 and len(candidates) > 1:
+        results = _run_parallel(candidates, settings, rules, jobs)
     else:
         results = (checker.check(c) for c in candidates)
     for candidate, (file_findings, file_notices, was_parsed, digest) in zip(candidates, results):
@@ -490,14 +491,30 @@ def _finish(report: Report) -> None:
         report.baseline_gone = apply_baseline(report.findings, report.baseline, report.root, report.files)
 
 
-def _run_parallel(candidates: list[Candidate], settings: Settings, rules: list[Rule]):
+# below this many files, starting worker processes costs more than it saves (a pre-commit batch)
+AUTO_PARALLEL_FILES = 300
+AUTO_MAX_JOBS = 8  # each worker holds its own rules and parsers: bound the memory on big machines
+
+
+def auto_jobs(files: int) -> int:
+    """Processes for `--jobs auto`: one for few files, else one per core this process may use."""
+    if files < AUTO_PARALLEL_FILES:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))  # what a container or taskset grants, not the machine
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, AUTO_MAX_JOBS))
+
+
+def _run_parallel(candidates: list[Candidate], settings: Settings, rules: list[Rule], jobs: int):
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
-    batches = _batches(candidates, settings.jobs)
+    batches = _batches(candidates, jobs)
     results: list = [None] * len(candidates)
-    with ctx.Pool(settings.jobs, initializer=_init_worker, initargs=(settings, [r.id for r in rules])) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(settings, [r.id for r in rules])) as pool:
         for done in pool.imap_unordered(_check_batch_in_worker, batches):
             for i, result in done:
                 results[i] = result

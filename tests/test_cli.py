@@ -136,3 +136,29 @@ def test_statistics_count_each_rules_findings(tmp_path):
     assert counted == expected
     assert [int(row[0]) for row in rows] == sorted((int(row[0]) for row in rows), reverse=True)
     assert out.stdout.splitlines()[-1].startswith(f"Found {len(active)} problems")
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "1.5"])
+def test_jobs_must_be_a_count_or_auto(tree, value):
+    out = milint("check", tree, "--jobs", value)
+    assert out.returncode == 2 and "--jobs" in out.stderr
+
+
+def test_auto_jobs_stay_serial_for_small_runs(monkeypatch):
+    from milint import engine
+
+    assert engine.auto_jobs(10) == 1  # a pre-commit batch: starting workers would cost more
+    monkeypatch.setattr(engine.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert engine.auto_jobs(engine.AUTO_PARALLEL_FILES) == engine.AUTO_MAX_JOBS
+    monkeypatch.setattr(engine.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert engine.auto_jobs(10_000) == 2
+
+
+def test_auto_parallel_run_gives_the_same_findings(tmp_path):
+    from milint import engine
+
+    for i in range(engine.AUTO_PARALLEL_FILES + 5):
+        (tmp_path / f"s{i:03d}.sh").write_text(BAD_SH if i % 7 == 0 else GOOD_SH)
+    serial = json.loads(milint("check", tmp_path, "--format", "json", "-j", "1").stdout)["findings"]
+    auto = json.loads(milint("check", tmp_path, "--format", "json").stdout)["findings"]
+    assert auto == serial and len(serial) == len(range(0, engine.AUTO_PARALLEL_FILES + 5, 7))
