@@ -322,6 +322,12 @@ def _checked_options(config: Config, key: str, rule, values: dict) -> dict:
         if default is not None and not _same_type(default, value):
             raise config.error(f"{key}.{name}", f"must be a {type(default).__name__}, like the default "
                                                 f"{default!r}")
+        allowed = rule.option_choices.get(name)
+        if allowed is not None:
+            folded = {str(a).lower() for a in allowed}
+            wrong = [v for v in (value if isinstance(value, list) else [value]) if str(v).lower() not in folded]
+            if wrong:
+                raise config.error(f"{key}.{name}", f"{wrong[0]!r} is not one of {', '.join(map(str, allowed))}")
     return dict(values)
 
 

@@ -564,12 +564,14 @@ def fix(report: Report, toolbox: Toolbox, settings: Settings, write: bool = True
 
 
 def example_findings(code: str, filename: str, toolbox: Toolbox, rules: Optional[list[Rule]] = None,
-                     kind: Optional[str] = None, prefilter: bool = True) -> list[Finding]:
+                     kind: Optional[str] = None, prefilter: bool = True,
+                     options: Optional[dict] = None) -> list[Finding]:
     """Check one in-memory snippet as if it were a file of that name (used by rule examples): what
-    milint reports, so findings that the snippet itself suppresses are left out."""
+    milint reports, so findings that the snippet itself suppresses are left out.  `options`: rule id ->
+    {option: value}, as a configuration would give them."""
     import tempfile
 
-    settings = Settings(prefilter=prefilter, forced_kind=kind)
+    settings = Settings(prefilter=prefilter, forced_kind=kind, rule_options=options or {})
     checker = FileChecker(toolbox, rules if rules is not None else toolbox.rules, settings)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / filename

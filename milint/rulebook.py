@@ -19,10 +19,10 @@ _NAME = re.compile(r"[a-z][a-z0-9-]*")  # kebab-case; no `--` and no trailing `-
 _CITATION = re.compile(r"^L\d+(?:[-\u2013]L?\d+)?$")
 
 _REQUIRED = ("id", "name", "level", "summary", "message", "docs", "triggers", "examples", "check")
-_OPTIONAL = ("seed", "references", "tags", "precision", "applies-to", "facts", "fix", "options",
+_OPTIONAL = ("seed", "references", "tags", "precision", "applies-to", "facts", "fix", "options", "option-choices",
              "family")
 _DOC_KEYS = ("what", "why", "fix", "notes")
-_EXAMPLE_KEYS = ("file", "verdict", "code", "at", "fixed", "note", "as")
+_EXAMPLE_KEYS = ("file", "verdict", "code", "at", "fixed", "note", "as", "options")
 
 
 class RuleError(ValueError):
@@ -38,6 +38,7 @@ class Example:
     fixed: Optional[str] = None  # the code after `--fix`
     note: str = ""
     kind: Optional[str] = None  # force a file kind (like --as)
+    options: dict = field(default_factory=dict)  # the rule's options for this example (as in the config)
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Rule:
     facts: list[str] = field(default_factory=list)
     fix: Optional[str] = None
     options: dict = field(default_factory=dict)
+    option_choices: dict = field(default_factory=dict)  # option -> the values it may hold (a list option: each item)
     family: str = ""
     source: str = ""  # the file it came from
     origin: str = "milint"  # the plugin that provided it
@@ -116,6 +118,18 @@ def rule_from_data(data: Any, source: str) -> Rule:
     verdicts = {e.verdict for e in examples}
     if check != "tool" and not {"bad", "good"} <= verdicts:
         raise _fail(source, "a rule needs at least one bad and one good example")
+    options = data.get("options") or {}
+    if not isinstance(options, dict):
+        raise _fail(source, "options must be a mapping of option names to their defaults")
+    choices = data.get("option-choices") or {}
+    if not isinstance(choices, dict) or not set(choices) <= set(options) or not all(
+            isinstance(v, list) for v in choices.values()):
+        raise _fail(source, "option-choices must map declared options to lists of allowed values")
+    for example in examples:
+        undeclared = sorted(set(example.options) - set(options))
+        if undeclared:
+            raise _fail(source, f"example {example.file} sets option(s) the rule does not declare: "
+                                f"{', '.join(map(str, undeclared))}")
     return Rule(
         id=rid, name=name, level=level, summary=str(data["summary"]).strip(),
         message=str(data["message"]).strip(), docs={k: str(v).strip() for k, v in docs.items()},
@@ -124,7 +138,7 @@ def rule_from_data(data: Any, source: str) -> Rule:
         tags=[str(t) for t in data.get("tags") or []], precision=str(data.get("precision", "high")),
         applies_to=[str(a) for a in data.get("applies-to") or []],
         facts=[str(f) for f in data.get("facts") or []], fix=data.get("fix"),
-        options=dict(data.get("options") or {}), family=str(data.get("family", "")), source=source,
+        options=dict(options), option_choices={k: list(v) for k, v in choices.items()}, family=str(data.get("family", "")), source=source,
     )
 
 
@@ -142,7 +156,8 @@ def _example(data: Any, source: str) -> Example:
     if data["verdict"] == "bad" and not at:
         raise _fail(source, f"bad example {data['file']} must say where the finding is (at:)")
     return Example(file=str(data["file"]), verdict=data["verdict"], code=str(data["code"]), at=at,
-                   fixed=data.get("fixed"), note=str(data.get("note", "")), kind=data.get("as"))
+                   fixed=data.get("fixed"), note=str(data.get("note", "")), kind=data.get("as"),
+                   options=dict(data.get("options") or {}))
 
 
 MAX_RULE_VALUES = 100_000  # far above any real rule file; YAML aliases can expand past any memory

@@ -37,10 +37,23 @@ def rule_markdown(rule: Rule, heading: str = "#") -> str:
             continue
         out += [f"{heading}# {title} example{'s' if len(items) > 1 else ''}", ""]
         for e in items:
-            out += [f"`{e.file}`" + (f": {e.note}" if e.note else ""), "", f"```{_lang(e.file)}",
+            out += [f"`{e.file}`" + _with_options(e) + (f": {e.note}" if e.note else ""), "", f"```{_lang(e.file)}",
                     e.code.rstrip("\n"), "```", ""]
+    if rule.options:
+        out += [f"{heading}# Options", "", f"Set in the configuration under `[tool.milint.options.{rule.id}]`:", ""]
+        out += [f"- `{name}` (default `{default!r}`{_choices(rule, name)})" for name, default in rule.options.items()]
+        out += [""]
     out += [f"**Source:** {citations(rule)}", ""]
     return "\n".join(out)
+
+
+def _choices(rule: Rule, name: str) -> str:
+    allowed = rule.option_choices.get(name)
+    return f"; one or more of {', '.join(map(str, allowed))}" if allowed else ""
+
+
+def _with_options(example) -> str:
+    return "".join(f" (with `{k} = {v!r}`)" for k, v in example.options.items())
 
 
 def rule_text(rule: Rule) -> str:
@@ -53,7 +66,11 @@ def rule_text(rule: Rule) -> str:
         out += ["", "Notes:", _indent(d["notes"])]
     for e in rule.examples:
         label = "Bad" if e.verdict == "bad" else "Good"
-        out += ["", f"{label} ({e.file}){': ' + e.note if e.note else ''}:", _indent(e.code.rstrip())]
+        out += ["", f"{label} ({e.file}){_with_options(e)}{': ' + e.note if e.note else ''}:",
+                _indent(e.code.rstrip())]
+    if rule.options:
+        out += ["", f"Options ([tool.milint.options.{rule.id}]):"]
+        out += [f"    {name} (default {default!r}{_choices(rule, name)})" for name, default in rule.options.items()]
     out += ["", f"Autofix: {'yes' if rule.fix else 'no'}", f"Source: {citations(rule)}"]
     return "\n".join(out) + "\n"
 

@@ -287,3 +287,13 @@ def test_command_line_pins_the_limits_a_configuration_raises(repo):
 def test_limits_on_the_command_line_must_be_positive(repo, option):
     out = milint("check", option, "0", ".", cwd=repo)
     assert out.returncode == 2 and f"{option} must be more than 0" in out.stderr
+
+
+def test_builtin_rule_option_names_the_clouds_a_repository_targets(repo):
+    write(repo / ".milint.yaml", "options:\n  MI210: {clouds: [AzureUSGovernment]}\n")
+    assert ("MI210", "scripts/token.sh", "error") in rules_found(repo, ".")
+    write(repo / ".milint.yaml", "options:\n  MI210: {clouds: [azurecloud]}\n")  # any letter case
+    assert "MI210" not in {r for r, _, _ in rules_found(repo, ".")}
+    write(repo / ".milint.yaml", "options:\n  MI210: {clouds: [AzureMars]}\n")
+    out = milint("check", ".", cwd=repo)
+    assert out.returncode == 2 and "options.MI210.clouds" in out.stderr and "AzureUSGovernment" in out.stderr

@@ -49,3 +49,22 @@ def test_triggers_come_from_the_active_rules(toolbox):
     assert checker.triggers == tuple(t.encode() for t in sorted(set(one[0].triggers_lower)))
     assert not checker.passes_prefilter(b"curl http://169.254.169.254/metadata/identity/oauth2/token")
     assert checker.passes_prefilter(b"az vm update --set identity.type=none")
+
+
+def test_rules_with_options_keep_their_triggers_sound(toolbox, tmp_path):
+    """A rule that an option switches on (MI210 with the clouds a repository targets) fires on far more
+    files; its triggers must still cover all of them: fixtures, examples and seed, on and off."""
+    options = {"MI210": {"clouds": ["AzureUSGovernment"]}}
+    for rule in toolbox.rules:
+        for i, example in enumerate(rule.examples):
+            folder = tmp_path / f"{rule.id}-{i}"
+            folder.mkdir()
+            (folder / example.file).write_text(example.code, encoding="utf-8")
+    paths = [str(ROOT / "fixtures"), str(tmp_path)]
+    on, off = _both(toolbox, paths, rule_options=options)
+    assert _keys(on) == _keys(off)
+    assert len({f.path for f in on.findings if f.rule_id == "MI210"}) > 10  # it did fire widely
+    if SEED.exists():
+        on, off = _both(toolbox, [str(SEED)], forced_kind="markdown", rule_options=options)
+        assert _keys(on) == _keys(off)
+        assert sum(f.rule_id == "MI210" for f in on.findings) > 10

@@ -26,7 +26,8 @@ def box():
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
 def test_example(case, box):
     rule, _, example = case
-    findings = example_findings(example.code, example.file, box, kind=example.kind)
+    options = {rule.id: example.options} if example.options else None
+    findings = example_findings(example.code, example.file, box, kind=example.kind, options=options)
     mine = [f for f in findings if f.rule_id == rule.id]
     if example.verdict == "good":
         assert findings == [], f"good example of {rule.id} is reported: {[(f.rule_id, f.message) for f in findings]}"
@@ -40,7 +41,8 @@ def test_example(case, box):
         fixed, applied = apply_fixes(example.code, mine)
         assert applied, f"{rule.id} example has `fixed:` but no fix was produced"
         assert fixed == example.fixed
-        again = [f for f in example_findings(fixed, example.file, box, kind=example.kind) if f.rule_id == rule.id]
+        again = [f for f in example_findings(fixed, example.file, box, kind=example.kind, options=options)
+                 if f.rule_id == rule.id]
         assert again == [], "the fixed code is still reported"
 
 

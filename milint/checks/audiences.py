@@ -314,28 +314,66 @@ def file_cloud(ctx: CheckContext) -> Optional[tuple[str, object]]:
     return (signs[0][0], signs[0][1]) if len(clouds) == 1 else None
 
 
+def _cloud_audiences(ctx: CheckContext) -> Iterable[tuple[AudienceUse, str, str]]:
+    """(use, service, cloud) for each token audience that belongs to one cloud."""
+    for use in audience_uses(ctx):
+        host = _host_of(use) or split_audience(use.value).bare_host
+        if host is not None and host in K.AUDIENCES:
+            service, own_cloud, _ = K.AUDIENCES[host]
+            if own_cloud is not None:
+                yield use, service, own_cloud
+
+
+def _same_service_in(service: str, cloud: str) -> str:
+    expected = next((a for h, (s, c, a) in K.AUDIENCES.items() if s == service and c == cloud
+                     and ".core." not in h), None)
+    return f": request `{expected}`" if expected else ""
+
+
 @check("MI208")
 def resource_cloud_mismatch(ctx: CheckContext) -> Iterable[Hit]:
-    uses = audience_uses(ctx)
+    uses = list(_cloud_audiences(ctx))
     if not uses:
         return
     found = file_cloud(ctx)
     if found is None:
         return
     cloud, evidence = found
-    for use in uses:
-        host = _host_of(use) or split_audience(use.value).bare_host
-        if host is None or host not in K.AUDIENCES:
-            continue
-        service, own_cloud, _ = K.AUDIENCES[host]
-        if own_cloud is None or own_cloud == cloud:
-            continue
-        expected = next((a for h, (s, c, a) in K.AUDIENCES.items() if s == service and c == cloud
-                         and ".core." not in h), None)
-        instead = f": request `{expected}`" if expected else ""
-        yield Hit(at=use.value, args={"resource": str(use.value), "service": service, "audience_cloud": own_cloud,
-                                      "cloud": cloud, "instead": instead},
-                  related=[(evidence, f"this file works in {cloud}")])
+    for use, service, own_cloud in uses:
+        if own_cloud != cloud:
+            yield Hit(at=use.value, args={"resource": str(use.value), "service": service,
+                                          "audience_cloud": own_cloud, "cloud": cloud,
+                                          "instead": _same_service_in(service, cloud)},
+                      related=[(evidence, f"this file works in {cloud}")])
+
+
+# ---------------------------------------------------------------- MI210
+def targeted_clouds(ctx: CheckContext) -> list[str]:
+    """The `clouds` option as canonical cloud names (an unknown name is a configuration mistake)."""
+    chosen = ctx.options.get("clouds") or []
+    if isinstance(chosen, str):
+        chosen = [chosen]
+    names = []
+    for name in chosen:
+        canonical = K.CLOUD_NAMES.get(str(name).lower())
+        if canonical is None:
+            raise ValueError(f"option `clouds`: unknown cloud {name!r}; use "
+                             f"{', '.join(sorted(set(K.CLOUD_NAMES.values())))}")
+        names.append(canonical)
+    return names
+
+
+@check("MI210")
+def resource_outside_clouds(ctx: CheckContext) -> Iterable[Hit]:
+    clouds = targeted_clouds(ctx)
+    if not clouds:
+        return  # the repository has not said which clouds it targets
+    for use, service, own_cloud in _cloud_audiences(ctx):
+        if own_cloud not in clouds:
+            instead = _same_service_in(service, clouds[0]) if len(clouds) == 1 else ""
+            yield Hit(at=use.value, args={"resource": str(use.value), "service": service,
+                                          "audience_cloud": own_cloud, "clouds": ", ".join(clouds),
+                                          "instead": instead})
 
 
 # ---------------------------------------------------------------- MI209
