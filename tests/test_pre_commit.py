@@ -55,3 +55,20 @@ def test_hook_fails_then_passes(hook_repo, tmp_path):
     (work / "get-token.sh").write_text(BAD.replace(".com'", ".com/'"))
     second = _try_repo(hook_repo, work, "milint", "get-token.sh")
     assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_hook_reads_code_and_docs(hook_repo, tmp_path):
+    """Application code and Markdown are tagged kinds too; .http files need the untagged hook."""
+    work = tmp_path / "project"
+    work.mkdir()
+    _git(work, "init", "-q")
+    url = "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com"
+    (work / "get_token.py").write_text(f"import requests\nrequests.get('{url}', headers={{'Metadata': 'true'}})\n")
+    (work / "howto.md").write_text("# Get a token\n\n```bash\n" + BAD + "```\n")
+    (work / "tokens.http").write_text(f"GET {url}\nMetadata: true\n")
+    _git(work, "add", ".")
+    tagged = _try_repo(hook_repo, work, "milint", "get_token.py", "howto.md")
+    assert tagged.returncode == 1, tagged.stdout + tagged.stderr
+    assert "get_token.py:2:" in tagged.stdout and "howto.md:4:" in tagged.stdout
+    untagged = _try_repo(hook_repo, work, "milint-untagged", "tokens.http")
+    assert untagged.returncode == 1 and "tokens.http:1:" in untagged.stdout, untagged.stdout + untagged.stderr

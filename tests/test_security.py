@@ -8,6 +8,8 @@ import importlib
 import json
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -87,6 +89,18 @@ def test_modules_imported_while_checking_come_from_milint_tables_not_from_files(
     spelled = {node.value for _, tree in _package_sources() for node in ast.walk(tree)
                if isinstance(node, ast.Constant) and isinstance(node.value, str)}
     assert imported and [n for n in imported if not n.startswith("milint.") and n not in spelled] == []
+
+
+@pytest.mark.parametrize("module", ["token", "tokenize", "inspect", "dataclasses", "argparse", "json"])
+def test_python_m_milint_does_not_import_modules_from_the_checked_folder(tmp_path, module):
+    """`python -m` puts the current folder on sys.path first: a repository's `token.py` would be
+    imported in place of the standard library's, and run."""
+    marker = tmp_path / "pwned"
+    (tmp_path / f"{module}.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    out = subprocess.run([sys.executable, "-m", "milint", "check", "."], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=120)
+    assert not marker.exists(), out.stderr[-500:]
+    assert out.returncode == 0, out.stderr[-500:]
 
 
 def test_rule_folders_from_configuration_hold_data_not_code(tmp_path):
