@@ -9,4 +9,5 @@ if sys.path and sys.path[0] in ("", os.getcwd()):
 
 from milint.cli import main  # noqa: E402  (only after the path is safe)
 
-sys.exit(main())
+if __name__ == "__main__":  # worker processes started by "spawn" import this module again
+    sys.exit(main())
