@@ -177,8 +177,8 @@ def _json_lexemes(text: str) -> Iterator[tuple[int, int, bool]]:
             end = _string_end(text, start)
             yield start, end, False
         elif text.startswith("//", start):
-            ends = [k for k in (text.find("\n", start), text.find("\r", start)) if k >= 0]
-            end = min(ends) if ends else n
+            line_end = _LINE_END.search(text, start)
+            end = line_end.start() if line_end else n
             yield start, end, True
         elif text.startswith("/*", start):
             close = text.find("*/", start + 2)

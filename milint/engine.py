@@ -160,23 +160,33 @@ class FileChecker:
         """Findings and notices of one file, whether it was parsed, and (when a finding offers a fix)
         the digest of the bytes that were checked."""
         notices: list[Notice] = []
-        rel = candidate.relpath
         try:
             size = os.path.getsize(candidate.path)
-            if size > self.settings.max_file_size:
-                findings = self._skipped(rel, f"file is {size:,} bytes, over the {self.settings.max_file_size:,}"
-                                         "-byte limit; not checked", notices)
-                self.suppress_by_path(candidate, findings)
-                return findings, notices, False, None
+            if size > self.settings.max_file_size:  # known from its size: not even read
+                return self.check_bytes(candidate, b"", notices, size) + (None,)
             with open(candidate.path, "rb") as fh:
                 data = fh.read(self.settings.max_file_size + 1)
         except OSError as exc:
-            notices.append(Notice(rel, f"cannot read file: {exc.strerror or exc}", "warning"))
+            notices.append(Notice(candidate.relpath, f"cannot read file: {exc.strerror or exc}", "warning"))
             return [], notices, False, None
-        findings, parsed = self.check_data(candidate, data, notices)
-        self.suppress_by_path(candidate, findings)
+        findings, notices, parsed = self.check_bytes(candidate, data, notices)
         fixable = any(f.fix for f in findings)
         return findings, notices, parsed, _digest(data) if fixable else None
+
+    def check_bytes(self, candidate: Candidate, data: bytes, notices: list[Notice],
+                    size: Optional[int] = None) -> tuple[list[Finding], list[Notice], bool]:
+        """Findings of a file's bytes with every suppression applied (in the file and by its path), the
+        notices, and whether it was parsed.  Over the size limit (`size`, else the data's), it is skipped."""
+        size = len(data) if size is None else size
+        limit = self.settings.max_file_size
+        if size > limit:
+            findings = self._skipped(candidate.relpath, f"file is {size:,} bytes, over the {limit:,}-byte limit; "
+                                     "not checked", notices)
+            parsed = False
+        else:
+            findings, parsed = self.check_data(candidate, data, notices)
+        self.suppress_by_path(candidate, findings)
+        return findings, notices, parsed
 
     def check_data(self, candidate: Candidate, data: bytes, notices: list[Notice]) -> tuple[list[Finding], bool]:
         """Findings of one file's bytes (inline suppressions applied), and whether it was parsed."""
@@ -434,15 +444,7 @@ def run_text(filename: str, data: bytes, settings: Settings, toolbox: Optional[T
     path = Path(os.path.abspath(filename))
     candidate = Candidate(path, relative(path, root), settings.forced_kind or toolbox.classify(path.name),
                           explicit=True)
-    checker = FileChecker(toolbox, rules, settings)
-    notices: list[Notice] = []
-    if len(data) > settings.max_file_size:
-        findings = checker._skipped(candidate.relpath, f"the text is over the {settings.max_file_size:,}-byte "
-                                    "limit; not checked", notices)
-        parsed = False
-    else:
-        findings, parsed = checker.check_data(candidate, data, notices)
-    checker.suppress_by_path(candidate, findings)
+    findings, notices, parsed = FileChecker(toolbox, rules, settings).check_bytes(candidate, data, [])
     errors = sum(1 for n in notices if n.level == "error")
     report = Report(findings, notices, rules, root, 1, int(parsed), errors, baseline=baseline, checked={},
                     files=[candidate.relpath])
@@ -549,9 +551,7 @@ def fix(report: Report, toolbox: Toolbox, settings: Settings, write: bool = True
     for relpath, (candidate, digest) in sorted(report.checked.items()):
 
         def recheck(data: bytes, candidate: Candidate = candidate) -> list[Finding]:
-            found, _ = checker.check_data(candidate, data, [])
-            checker.suppress_by_path(candidate, found)
-            return found
+            return checker.check_bytes(candidate, data, [])[0]
 
         mine = [f for f in report.findings if f.path == relpath]
         outcome = fix_file(candidate.path, relpath, digest, mine, recheck, safe, write)

@@ -130,6 +130,10 @@ def rule_from_data(data: Any, source: str) -> Rule:
         if undeclared:
             raise _fail(source, f"example {example.file} sets option(s) the rule does not declare: "
                                 f"{', '.join(map(str, undeclared))}")
+        for option, value in example.options.items():
+            allowed = {str(a).lower() for a in choices.get(option, [])}
+            if allowed and not {str(v).lower() for v in (value if isinstance(value, list) else [value])} <= allowed:
+                raise _fail(source, f"example {example.file}: option {option} = {value!r} is not among its choices")
     return Rule(
         id=rid, name=name, level=level, summary=str(data["summary"]).strip(),
         message=str(data["message"]).strip(), docs={k: str(v).strip() for k, v in docs.items()},

@@ -289,7 +289,10 @@ def test_limits_on_the_command_line_must_be_positive(repo, option):
     assert out.returncode == 2 and f"{option} must be more than 0" in out.stderr
 
 
-def test_builtin_rule_option_names_the_clouds_a_repository_targets(repo):
+def test_builtin_rule_option_names_the_clouds_a_repository_targets(repo, toolbox):
+    from milint import knowledge as K
+    choices = toolbox.by_id["MI210"].option_choices["clouds"]
+    assert {c.lower() for c in choices} == set(K.CLOUD_NAMES)  # the YAML lists the clouds milint knows
     write(repo / ".milint.yaml", "options:\n  MI210: {clouds: [AzureUSGovernment]}\n")
     assert ("MI210", "scripts/token.sh", "error") in rules_found(repo, ".")
     write(repo / ".milint.yaml", "options:\n  MI210: {clouds: [azurecloud]}\n")  # any letter case

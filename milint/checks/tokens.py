@@ -4,7 +4,7 @@ curl, PowerShell or application code are judged alike."""
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from .. import knowledge as K
 from ..lstr import UNKNOWN, Where
@@ -199,14 +199,17 @@ def multiple_identity_selectors(ctx: CheckContext) -> Iterable[Hit]:
 
 
 # ---------------------------------------------------------------- MI116 / MI117: App Service
-def _app_service_protocol(request: dict) -> Optional[tuple[str, dict]]:
-    if request["endpoint"] not in ("app_service", "app_service_legacy"):
-        return None
-    version = request["api_version"]
-    if version is None or not version.known:
-        return None
-    protocol = K.APP_SERVICE_PROTOCOLS.get(str(version))
-    return (str(version), protocol) if protocol else None
+def _app_service_requests(ctx: CheckContext) -> Iterator[tuple[dict, str, dict]]:
+    """(request, api-version, protocol) of the App Service token requests whose protocol is known."""
+    for request in token_requests(ctx):
+        if request["endpoint"] not in ("app_service", "app_service_legacy"):
+            continue
+        version = request["api_version"]
+        if version is None or not version.known:
+            continue
+        protocol = K.APP_SERVICE_PROTOCOLS.get(str(version))
+        if protocol:
+            yield request, str(version), protocol
 
 
 _SELECTOR_RENAMES = {  # (selector, protocol version) -> the name that protocol reads
@@ -217,11 +220,7 @@ _SELECTOR_RENAMES = {  # (selector, protocol version) -> the name that protocol 
 
 @check("MI116")
 def selector_name_for_protocol(ctx: CheckContext) -> Iterable[Hit]:
-    for request in token_requests(ctx):
-        found = _app_service_protocol(request)
-        if found is None:
-            continue
-        version, protocol = found
+    for request, version, protocol in _app_service_requests(ctx):
         for param in _params(request):
             name = str(param["name"])
             if name not in K.SELECTOR_KINDS or name in protocol["selectors"]:
@@ -234,11 +233,7 @@ def selector_name_for_protocol(ctx: CheckContext) -> Iterable[Hit]:
 
 @check("MI117")
 def app_service_identity_header(ctx: CheckContext) -> Iterable[Hit]:
-    for request in token_requests(ctx):
-        found = _app_service_protocol(request)
-        if found is None:
-            continue
-        version, protocol = found
+    for request, version, protocol in _app_service_requests(ctx):
         if not lacks_header(request, protocol["header"]):
             continue
         others = [p["header"] for v, p in K.APP_SERVICE_PROTOCOLS.items() if v != version

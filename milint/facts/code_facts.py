@@ -5,6 +5,7 @@ made with the usual clients (-> `rest_call` / `token_request`) and Azure SDK cre
 from __future__ import annotations
 
 import importlib
+from functools import partial
 
 from ..lstr import LStr
 from .code_model import Code
@@ -49,29 +50,11 @@ def code_facts(language: str, source: LStr, ctx: Context) -> list[dict]:
     return facts
 
 
-def python_facts(source: LStr, ctx: Context) -> list[dict]:
-    return code_facts("python", source, ctx)
-
-
-def csharp_facts(source: LStr, ctx: Context) -> list[dict]:
-    return code_facts("csharp", source, ctx)
-
-
-def java_facts(source: LStr, ctx: Context) -> list[dict]:
-    return code_facts("java", source, ctx)
-
-
-def javascript_facts(source: LStr, ctx: Context) -> list[dict]:
-    return code_facts("javascript", source, ctx)
-
-
-def typescript_facts(source: LStr, ctx: Context) -> list[dict]:
-    return code_facts("typescript", source, ctx)
-
-
-def go_facts(source: LStr, ctx: Context) -> list[dict]:
-    return code_facts("go", source, ctx)
-
-
-def ruby_facts(source: LStr, ctx: Context) -> list[dict]:
-    return code_facts("ruby", source, ctx)
+# the facts function of each language's kind (kinds.py names them)
+python_facts = partial(code_facts, "python")
+csharp_facts = partial(code_facts, "csharp")
+java_facts = partial(code_facts, "java")
+javascript_facts = partial(code_facts, "javascript")
+typescript_facts = partial(code_facts, "typescript")
+go_facts = partial(code_facts, "go")
+ruby_facts = partial(code_facts, "ruby")
