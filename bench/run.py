@@ -128,8 +128,11 @@ def main(argv=None) -> int:
     tmp = corpus.parent / ".bench-tmp"
     tmp.mkdir(exist_ok=True)
     milint = milint_cmd()
-    common = milint + ["check", "--fail-on", "never", "--quiet"]
+    # every file checked afresh; the rows marked (g) use a result cache that the warm-up run fills
+    common = milint + ["check", "--fail-on", "never", "--quiet", "--no-cache"]
     check = common + ["-j", "1"]  # one process: milint's default (auto) would go parallel on big trees
+    shutil.rmtree(tmp / "cache", ignore_errors=True)
+    cached = milint + ["check", "--fail-on", "never", "--quiet", "--cache-dir", str(tmp / "cache")]
     all_files = files_of(corpus)
     arm_files = files_of(corpus / "arm")
     filler_files = files_of(corpus / "filler")
@@ -149,6 +152,9 @@ def main(argv=None) -> int:
     rows.append(("(d) ARM part, 1 process", timed(check + [str(corpus / "arm")], big_runs)))
     rows.append((f"(d) ARM part, -j {args.jobs}", timed(common + ["-j", str(args.jobs), str(corpus / "arm")], big_runs)))
     rows.append(("(e) ARM floor: read + json.loads", read_floor(arm_files, big_runs, True, tmp)))
+    rows.append(("(g) whole corpus, unchanged since the last run", timed(cached + [str(corpus)], big_runs)))
+    rows.append(("(g) ARM part, unchanged since the last run", timed(cached + [str(corpus / "arm")], big_runs)))
+    rows.append(("(g) pre-commit batch of 10 files, unchanged", timed(cached + [str(p) for p in batch], runs * 2)))
     checkov = args.checkov or shutil.which("checkov")
     if checkov and not args.quick:
         rows.append(("(f) checkov --version (start-up)", timed([checkov, "--version"], 1)))
@@ -167,6 +173,10 @@ def main(argv=None) -> int:
         "ARM part / read + json.loads floor": med["(d) ARM part, 1 process"] / med["(e) ARM floor: read + json.loads"],
         f"-j {args.jobs} speed-up": med["(d) whole corpus, 1 process"] / med[f"(d) whole corpus, -j {args.jobs}"],
     }
+    ratios["whole corpus unchanged / Python read floor"] = (med["(g) whole corpus, unchanged since the last run"]
+                                                            / med["(e) read floor: read every file (Python)"])
+    ratios["ARM part unchanged / read + json.loads floor"] = (med["(g) ARM part, unchanged since the last run"]
+                                                              / med["(e) ARM floor: read + json.loads"])
     ratios["filler part / its read floor"] = (med["(d) filler part (no identities), 1 process"]
                                               / med["(e) filler floor: read every file (Python)"])
     if "(f) checkov on the ARM part" in med:

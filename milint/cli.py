@@ -94,6 +94,11 @@ def _run_options(command: argparse.ArgumentParser) -> None:
                          help="report JSON nested deeper than this as unreadable (default 512)")
     command.add_argument("--timeout-per-file", type=float, metavar="SECONDS",
                          help="stop reading a file after this long and report it as skipped (default 30)")
+    command.add_argument("--no-cache", action="store_true",
+                         help="check every file afresh; do not read or write the results of earlier runs")
+    command.add_argument("--cache-dir", metavar="DIR",
+                         help="keep the results of earlier runs here (default: $MILINT_CACHE_DIR, else "
+                              "~/.cache/milint); unchanged files are not checked again")
 
 
 def _split(values: Optional[list[str]]) -> list[str]:
@@ -160,6 +165,11 @@ def _prepare(args):
     if args.exclude:
         exclude = [(here, g) for g in args.exclude]
     settings.exclude = exclude + [(here, g) for g in args.extend_exclude or []]
+    if not args.no_cache:  # from the command line or the environment only, never the configuration
+        from .cachedir import results_folder
+
+        folder = args.cache_dir or results_folder()
+        settings.cache_dir = str(folder) if folder else None
     toolbox = Toolbox(settings)
     if config is not None:
         resolved = resolve(config, toolbox.rules)

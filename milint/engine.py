@@ -50,6 +50,7 @@ class Settings:
     baseline: Optional[str] = None  # a baseline file: findings recorded in it are suppressed
     max_depth: Optional[int] = None  # nesting limit of JSON sources (None: DEFAULT_MAX_DEPTH)
     timeout_per_file: Optional[float] = None  # seconds to read one file (None: DEFAULT_TIMEOUT_PER_FILE)
+    cache_dir: Optional[str] = None  # keep results between runs here (milint/result_cache.py); None: do not
 
 
 class Toolbox:
@@ -122,6 +123,7 @@ class Report:
     baseline_gone: int = 0  # findings recorded in the baseline that no longer occur
     checked: dict = field(default_factory=dict)  # relpath -> (Candidate, digest) of files with fixes
     files: Optional[list[str]] = None  # relpaths of the files looked at (None: not known)
+    files_cached: int = 0  # of files_seen, how many had their results from the cache of earlier runs
 
 
 class FileChecker:
@@ -142,6 +144,8 @@ class FileChecker:
         self.options = {r.id: {**r.options, **settings.rule_options.get(r.id, {})} for r in self.rules}
         self.active_ids = frozenset(r.id for r in rules)
         self._policy = None
+        self.results = None  # a result_cache.ResultCache, when the run keeps results between runs
+        self._timed_out = False  # the last file ran out of time: its result is not kept
         self.path_ignores = []
         if settings.per_file_ignores:
             from .config import matchers
@@ -156,22 +160,47 @@ class FileChecker:
     def passes_prefilter(self, data_lower: bytes) -> bool:
         return bool(self.index.found(data_lower)) or (self.reads_suppressions and b"milint:" in data_lower)
 
-    def check(self, candidate: Candidate) -> tuple[list[Finding], list[Notice], bool, Optional[str]]:
-        """Findings and notices of one file, whether it was parsed, and (when a finding offers a fix)
-        the digest of the bytes that were checked."""
+    def check(self, candidate: Candidate) -> tuple[list[Finding], list[Notice], bool, Optional[str], Any]:
+        """Findings and notices of one file, whether it was parsed, (when a finding offers a fix) the
+        digest of the bytes that were checked, and, when the run keeps results, the entry to keep
+        (`ResultCache.save`) or None."""
+        data, unread = self._read(candidate)
+        if data is None:
+            return unread + (None, None)
+        results = self.results
+        self._timed_out = False
+        findings, notices, parsed = self.check_bytes(candidate, data, [])
+        fixable = any(f.fix for f in findings)
+        digest = _digest(data) if fixable or results is not None else None
+        entry = None
+        if (results is not None and not self._timed_out and not _dated(data)
+                and not any(n.level == "error" for n in notices)):  # only what the same bytes always give
+            entry = results.record(candidate.relpath, data, candidate.kind, findings, notices, parsed, digest)
+        return findings, notices, parsed, digest if fixable else None, entry
+
+    def from_cache(self, candidate: Candidate) -> Optional[tuple]:
+        """What `check` would give, as an earlier run recorded it for the file's current bytes, or None."""
+        if self.results is None or candidate.relpath not in self.results.entries:
+            return None
+        data, _ = self._read(candidate)
+        hit = self.results.lookup(candidate.relpath, data, candidate.kind) if data is not None else None
+        if hit is None:
+            return None
+        findings, notices, parsed, digest = hit
+        return findings, notices, parsed, digest if any(f.fix for f in findings) else None, None
+
+    def _read(self, candidate: Candidate) -> tuple[Optional[bytes], Optional[tuple]]:
+        """The file's bytes; or None and the result of a file that is not read (too large, unreadable)."""
         notices: list[Notice] = []
         try:
             size = os.path.getsize(candidate.path)
             if size > self.settings.max_file_size:  # known from its size: not even read
-                return self.check_bytes(candidate, b"", notices, size) + (None,)
+                return None, self.check_bytes(candidate, b"", notices, size)
             with open(candidate.path, "rb") as fh:
-                data = fh.read(self.settings.max_file_size + 1)
+                return fh.read(self.settings.max_file_size + 1), None
         except OSError as exc:
             notices.append(Notice(candidate.relpath, f"cannot read file: {exc.strerror or exc}", "warning"))
-            return [], notices, False, None
-        findings, notices, parsed = self.check_bytes(candidate, data, notices)
-        fixable = any(f.fix for f in findings)
-        return findings, notices, parsed, _digest(data) if fixable else None
+            return None, ([], notices, False)
 
     def check_bytes(self, candidate: Candidate, data: bytes, notices: list[Notice],
                     size: Optional[int] = None) -> tuple[list[Finding], list[Notice], bool]:
@@ -228,6 +257,7 @@ class FileChecker:
             with time_limit(self.settings.timeout_per_file or DEFAULT_TIMEOUT_PER_FILE):
                 return self._facts_and_findings(document, notices), True
         except OverLimit as exc:
+            self._timed_out = True
             return self._skipped(rel, f"{exc}; not checked ({exc.hint})", notices), True
 
     def _facts_and_findings(self, document, notices: list[Notice]) -> list[Finding]:
@@ -374,14 +404,23 @@ class FileChecker:
 _WORKER: Optional[FileChecker] = None
 
 
-def _init_worker(settings: Settings, rule_ids: list[str]) -> None:
+def _init_worker(settings: Settings, rule_ids: list[str], results: Any) -> None:
     global _WORKER
     toolbox = Toolbox(settings)
     _WORKER = FileChecker(toolbox, [toolbox.by_id[i] for i in rule_ids], settings)
+    _WORKER.results = results
 
 
 def _check_batch_in_worker(batch: list[tuple[int, Candidate]]) -> list[tuple[int, tuple]]:
     return [(i, _WORKER.check(candidate)) for i, candidate in batch]
+
+
+def _dated(data: bytes) -> bool:
+    """Whether a file may hold a suppression with an expiry date: its result can change tomorrow."""
+    if b"until" not in data and b"UNTIL" not in data:
+        return False
+    low = data.lower()
+    return b"until" in low and b"milint" in low
 
 
 def _digest(data: bytes) -> str:
@@ -462,25 +501,46 @@ def run(paths: list[str], settings: Settings, toolbox: Optional[Toolbox] = None)
         candidates = [c for c in candidates if wanted(c)]
     candidates.sort(key=lambda c: c.relpath)
     checker = FileChecker(toolbox, rules, settings)
+    checker.results = cache = _result_cache(settings, toolbox, rules, root)
+    # files unchanged since an earlier run first, here: what is left may be too little for workers
+    results: list = [checker.from_cache(c) for c in candidates] if cache is not None else [None] * len(candidates)
+    pending = [i for i, result in enumerate(results) if result is None]
+    todo = [candidates[i] for i in pending]
+    jobs = settings.jobs or auto_jobs(len(todo))
+    if jobs > 1 and len(todo) > 1:
+        fresh = _run_parallel(todo, settings, rules, jobs, cache)
+    else:
+        fresh = (checker.check(c) for c in todo)
+    for i, result in zip(pending, fresh):
+        results[i] = result
     findings: list[Finding] = []
     checked: dict = {}
     parsed = 0
-    jobs = settings.jobs or auto_jobs(len(candidates))
-    if jobs > 1 and len(candidates) > 1:
-        results = _run_parallel(candidates, settings, rules, jobs)
-    else:
-        results = (checker.check(c) for c in candidates)
-    for candidate, (file_findings, file_notices, was_parsed, digest) in zip(candidates, results):
+    for candidate, (file_findings, file_notices, was_parsed, digest, _) in zip(candidates, results):
         findings.extend(file_findings)
         notices.extend(file_notices)
         parsed += was_parsed
         if digest is not None:
             checked[candidate.relpath] = (candidate, digest)
+    files_cached = len(candidates) - len(pending)
+    if cache is not None:
+        pending_set = set(pending)
+        cache.save([results[i][4] for i in pending if results[i][4] is not None],
+                   [c.relpath for i, c in enumerate(candidates) if i not in pending_set])
     errors = sum(1 for n in notices if n.level == "error")
     report = Report(findings, notices, rules, root, len(candidates), parsed, errors, baseline=baseline,
-                    checked=checked, files=[c.relpath for c in candidates])
+                    checked=checked, files=[c.relpath for c in candidates], files_cached=files_cached)
     _finish(report)
     return report
+
+
+def _result_cache(settings: Settings, toolbox: Toolbox, rules: list[Rule], root: Path):
+    """The cache of results for this kind of run under this root, when the run keeps one."""
+    if not settings.cache_dir:
+        return None
+    from .result_cache import ResultCache, namespace
+
+    return ResultCache.open(Path(settings.cache_dir), namespace(settings, toolbox, [r.id for r in rules], root))
 
 
 def _finish(report: Report) -> None:
@@ -509,14 +569,15 @@ def auto_jobs(files: int) -> int:
     return max(1, min(cores, AUTO_MAX_JOBS))
 
 
-def _run_parallel(candidates: list[Candidate], settings: Settings, rules: list[Rule], jobs: int):
+def _run_parallel(candidates: list[Candidate], settings: Settings, rules: list[Rule], jobs: int,
+                  cache: Any = None):
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     batches = _batches(candidates, jobs)
     results: list = [None] * len(candidates)
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(settings, [r.id for r in rules])) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(settings, [r.id for r in rules], cache)) as pool:
         for done in pool.imap_unordered(_check_batch_in_worker, batches):
             for i, result in done:
                 results[i] = result

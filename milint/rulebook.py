@@ -241,26 +241,14 @@ def _as_json(data):
 
 class _RuleCache:
     def __init__(self):
-        import os
-
         from . import __version__
+        from .cachedir import cache_folder, read_json
 
-        self.path: Optional[Path] = None
-        self.entries: dict = {}
+        folder = cache_folder()
+        self.path: Optional[Path] = folder / f"rules-{__version__}.json" if folder is not None else None
         self.changed = False
-        if os.environ.get("MILINT_NO_CACHE"):
-            return
-        base = os.environ.get("MILINT_CACHE_DIR") or os.path.join(
-            os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "milint")
-        self.path = Path(base) / f"rules-{__version__}.json"
-        try:
-            import json
-
-            self.entries = json.loads(self.path.read_text(encoding="utf-8"))
-            if not isinstance(self.entries, dict):
-                self.entries = {}
-        except (OSError, ValueError):
-            self.entries = {}
+        entries = read_json(self.path) if self.path is not None else None
+        self.entries: dict = entries if isinstance(entries, dict) else {}
 
     @staticmethod
     def _stamp(file: Path) -> Optional[list]:
@@ -286,20 +274,13 @@ class _RuleCache:
     def save(self) -> None:
         if not self.changed or self.path is None:
             return
-        import json
         import os
-        import tempfile
+
+        from .cachedir import write_json
 
         # entries of rule files that no longer exist (a removed pack, a test's temporary folder)
         self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k)}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".rules-")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.entries, fh)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a read-only home: no cache, same results
+        write_json(self.path, self.entries)  # a read-only home: no cache, same results
 
 
 FAMILIES = {

@@ -20,7 +20,7 @@ def render(report, **_) -> str:
         "tool": "milint", "version": report.version,
         "findings": [finding_dict(f) for f in report.findings],
         "notices": [{"path": n.path, "level": n.level, "message": n.message} for n in report.notices],
-        "summary": {"files": report.files_seen, "parsed": report.files_parsed,
+        "summary": {"files": report.files_seen, "parsed": report.files_parsed, "cached": report.files_cached,
                     "findings": sum(1 for f in report.findings if f.suppression is None),
                     "suppressed": sum(1 for f in report.findings if f.suppression is not None)},
     }

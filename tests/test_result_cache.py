@@ -1,0 +1,313 @@
+"""Results kept between runs: a file that did not change is answered from the cache with exactly the
+report a fresh check gives, and anything that could change a result is a miss."""
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from milint import engine, result_cache
+from milint.engine import FileChecker, Settings, run
+from milint.report import json_format
+from cli_runner import milint
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+TOKEN_SH = ("curl 'http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01"
+            "&resource=https://management.azure.com' -H Metadata:true\n")
+
+
+def report_data(report) -> dict:
+    data = json.loads(json_format.render(report))
+    data["summary"].pop("cached")
+    return data
+
+
+def never_checked(monkeypatch):
+    def refuse(self, candidate):
+        raise AssertionError(f"{candidate.relpath} was checked, not answered from the cache")
+    monkeypatch.setattr(FileChecker, "check", refuse)
+
+
+@pytest.fixture
+def fixtures_copy(tmp_path):
+    shutil.copytree(FIXTURES, tmp_path / "fixtures")
+    return tmp_path
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_warm_run_reports_what_a_fresh_run_does(fixtures_copy, tmp_path, toolbox, monkeypatch, jobs):
+    settings = Settings(root=str(fixtures_copy), cache_dir=str(tmp_path / "cache"), jobs=jobs)
+    cold = run([str(fixtures_copy / "fixtures")], settings, toolbox)
+    assert cold.files_cached == 0 and cold.findings
+    assert any(f.fix for f in cold.findings) and any(f.related for f in cold.findings)
+    never_checked(monkeypatch)
+    warm = run([str(fixtures_copy / "fixtures")], settings, toolbox)
+    assert warm.files_cached == warm.files_seen == cold.files_seen
+    assert report_data(warm) == report_data(cold)
+    assert warm.checked.keys() == cold.checked.keys()  # --fix finds the same fixable files
+
+
+def test_suppressed_findings_and_parse_errors_come_back_as_they_were(tmp_path, toolbox, monkeypatch):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "kept.sh").write_text("# milint: ignore[MI201] -- on purpose\n" + TOKEN_SH)
+    (repo / "broken.json").write_text('{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/'
+                                      'deploymentTemplate.json#", "resources": [}')
+    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    cold = run([str(repo)], settings, toolbox)
+    assert {f.rule_id for f in cold.findings} >= {"MI201", "MI900"}
+    assert any(f.suppression is not None for f in cold.findings)
+    never_checked(monkeypatch)
+    warm = run([str(repo)], settings, toolbox)
+    assert report_data(warm) == report_data(cold)
+
+
+def test_a_changed_file_is_checked_again(tmp_path, toolbox):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.sh").write_text(TOKEN_SH.replace(".com'", ".com/'"))
+    (repo / "b.sh").write_text("echo hello\n")
+    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    assert run([str(repo)], settings, toolbox).findings == []
+    (repo / "a.sh").write_text(TOKEN_SH)
+    again = run([str(repo)], settings, toolbox)
+    assert [f.rule_id for f in again.findings] == ["MI201"]
+    assert again.files_cached == 1  # b.sh
+
+
+def test_another_selection_or_option_does_not_use_the_results_of_this_one(tmp_path, toolbox):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.sh").write_text(TOKEN_SH)
+    cache = str(tmp_path / "cache")
+    assert run([str(repo)], Settings(root=str(repo), cache_dir=cache, ignore=["MI201"]), toolbox).findings == []
+    found = run([str(repo)], Settings(root=str(repo), cache_dir=cache), toolbox)
+    assert found.files_cached == 0 and [f.rule_id for f in found.findings] == ["MI201"]
+    levels = run([str(repo)], Settings(root=str(repo), cache_dir=cache, level_overrides={"MI201": "note"}), toolbox)
+    assert levels.files_cached == 0 and levels.findings[0].level == "note"
+
+
+def test_edited_code_starts_a_fresh_cache(tmp_path, toolbox, monkeypatch):
+    module = tmp_path / "plugin.py"
+    module.write_text("X = 1\n")
+    monkeypatch.setattr(result_cache, "_code_files", lambda toolbox: [str(module)])
+    settings = Settings(cache_dir=str(tmp_path / "cache"))
+    before = result_cache.namespace(settings, toolbox, ["MI201"], tmp_path)
+    assert result_cache.namespace(settings, toolbox, ["MI201"], tmp_path) == before
+    module.write_text("X = 22\n")
+    assert result_cache.namespace(settings, toolbox, ["MI201"], tmp_path) != before
+    assert result_cache.namespace(settings, toolbox, ["MI201"], tmp_path / "elsewhere") != before
+
+
+def test_code_files_cover_milint_and_its_plugins(toolbox):
+    files = result_cache._code_files(toolbox)
+    assert str(Path(engine.__file__).resolve()) in files
+    from milint.checks import plugin
+
+    assert str(Path(plugin.__file__).resolve()) in files
+    import importlib.util
+
+    assert importlib.util.find_spec("pygments").origin in files  # an upgrade changes what the lexers give
+
+
+def test_results_a_run_cannot_repeat_are_not_kept(tmp_path, toolbox, monkeypatch):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.sh").write_text(TOKEN_SH)
+    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    real = dict(toolbox.checks)
+
+    def crash(ctx):
+        raise RuntimeError("a bug in a rule")
+    monkeypatch.setitem(toolbox.checks, "MI201", crash)
+    crashed = run([str(repo)], settings, toolbox)
+    assert crashed.errors == 1 and crashed.findings == []
+    monkeypatch.setitem(toolbox.checks, "MI201", real["MI201"])
+    fixed = run([str(repo)], settings, toolbox)
+    assert fixed.files_cached == 0 and [f.rule_id for f in fixed.findings] == ["MI201"]
+
+
+def test_a_file_out_of_time_is_not_kept(tmp_path, toolbox, monkeypatch):
+    from milint.timelimit import TimeLimitExceeded
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.sh").write_text(TOKEN_SH)
+    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    real = FileChecker._facts_and_findings
+
+    def slow(self, document, notices):
+        raise TimeLimitExceeded(30)
+    monkeypatch.setattr(FileChecker, "_facts_and_findings", slow)
+    assert [f.rule_id for f in run([str(repo)], settings, toolbox).findings] == ["MI901"]
+    monkeypatch.setattr(FileChecker, "_facts_and_findings", real)
+    again = run([str(repo)], settings, toolbox)
+    assert again.files_cached == 0 and [f.rule_id for f in again.findings] == ["MI201"]
+
+
+def test_a_file_with_an_expiring_suppression_is_checked_every_time(tmp_path, toolbox):
+    """Its result changes on the expiry date (MI903), with the same bytes."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.sh").write_text("# milint: ignore[MI201] until=2999-01-01 -- migrating\n" + TOKEN_SH)
+    (repo / "b.json").write_text('{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymen'
+                                 'tTemplate.json#", "metadata": {"milint": {"ignore": ["MI103"], "UNTIL": "2999-01-01"}}, '
+                                 '"resources": [{"type": "Microsoft.Compute/virtualMachines", "name": "vm", '
+                                 '"identity": {"type": "SystemAssigned"}}]}')
+    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    first = run([str(repo)], settings, toolbox)
+    assert first.findings and all(f.suppression is not None for f in first.findings if f.rule_id == "MI201")
+    assert run([str(repo)], settings, toolbox).files_cached == 0
+
+
+def cache_files(folder: Path) -> list[Path]:
+    return sorted((folder / "results").glob("*.json"))
+
+
+def test_a_damaged_cache_is_a_miss_and_is_rewritten(tmp_path, toolbox):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.sh").write_text(TOKEN_SH)
+    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    run([str(repo)], settings, toolbox)
+    [file] = cache_files(tmp_path / "cache")
+    for damage in (b"\x00garbage{", b'{"format": 1, "entries": {"a.sh": [1, 2, 3, [4]]}}',
+                   b'{"format": 1, "entries": {"a.sh": ["x", null, 0, 5]}}', b"[" * 100000):
+        file.write_bytes(damage)
+        again = run([str(repo)], settings, toolbox)
+        assert [f.rule_id for f in again.findings] == ["MI201"] and again.files_cached == 0
+        assert json.loads(file.read_text())["entries"]["a.sh"][0] != "x"
+    entry = json.loads(file.read_text())
+    digest = entry["entries"]["a.sh"][0]
+    entry["entries"]["a.sh"][3] = [[["MI201", "too", "few"]], [], True]  # the right key, a damaged result
+    file.write_text(json.dumps(entry))
+    assert digest and [f.rule_id for f in run([str(repo)], settings, toolbox).findings] == ["MI201"]
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_speed(tmp_path, toolbox):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.sh").write_text(TOKEN_SH)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    settings = Settings(root=str(repo), cache_dir=str(blocked))
+    for _ in range(2):
+        report = run([str(repo)], settings, toolbox)
+        assert [f.rule_id for f in report.findings] == ["MI201"] and report.files_cached == 0 and not report.errors
+
+
+def test_runs_side_by_side_keep_each_other_s_entries(tmp_path, toolbox, monkeypatch):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.sh").write_text(TOKEN_SH)
+    (repo / "b.sh").write_text(TOKEN_SH)
+    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    run([str(repo / "a.sh")], settings, toolbox)  # two pre-commit batches, one after the other
+    run([str(repo / "b.sh")], settings, toolbox)
+    never_checked(monkeypatch)
+    both = run([str(repo)], settings, toolbox)
+    assert both.files_cached == 2 and len(both.findings) == 2
+
+
+def test_entries_unused_for_a_month_are_dropped(tmp_path, toolbox):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.sh").write_text(TOKEN_SH)
+    (repo / "b.sh").write_text(TOKEN_SH)
+    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    run([str(repo)], settings, toolbox)
+    [file] = cache_files(tmp_path / "cache")
+    data = json.loads(file.read_text())
+    data["entries"]["a.sh"][2] -= result_cache.KEEP_DAYS + 1
+    data["entries"]["b.sh"][2] -= 2
+    file.write_text(json.dumps(data))
+    (repo / "c.sh").write_text("echo new\n")  # something to save
+    report = run([str(repo)], settings, toolbox)
+    assert report.files_cached == 2  # an old entry that is still right is used, and its date refreshed
+    entries = json.loads(file.read_text())["entries"]
+    assert set(entries) == {"a.sh", "b.sh", "c.sh"}
+    assert entries["a.sh"][2] == entries["b.sh"][2] == entries["c.sh"][2]
+    data = json.loads(file.read_text())
+    data["entries"]["a.sh"][2] -= result_cache.KEEP_DAYS + 1
+    file.write_text(json.dumps(data))
+    (repo / "a.sh").unlink()
+    (repo / "d.sh").write_text("echo new\n")
+    run([str(repo)], settings, toolbox)
+    assert "a.sh" not in json.loads(file.read_text())["entries"]
+
+
+def test_a_fully_cached_run_writes_nothing(tmp_path, toolbox):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.sh").write_text(TOKEN_SH)
+    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    run([str(repo)], settings, toolbox)
+    [file] = cache_files(tmp_path / "cache")
+    stamp = file.stat().st_mtime_ns
+    os.utime(file, ns=(stamp - 10**9, stamp - 10**9))
+    run([str(repo)], settings, toolbox)
+    assert file.stat().st_mtime_ns == stamp - 10**9
+
+
+# ------------------------------------------------------------------ the command line
+def test_command_line_keeps_results_where_told_and_says_so(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.sh").write_text(TOKEN_SH)
+    cache = tmp_path / "cache"
+    first = milint("check", "--cache-dir", cache, ".", cwd=repo)
+    second = milint("check", "--cache-dir", cache, ".", cwd=repo)
+    assert first.returncode == second.returncode == 1
+    assert first.stdout.splitlines()[:-1] == second.stdout.splitlines()[:-1]
+    assert second.stdout.splitlines()[-1] == ("Found 1 problem (1 error) in 1 file "
+                                              "(1 file checked, 1 of them unchanged since an earlier run).")
+    summary = json.loads(milint("check", "--cache-dir", cache, "--format", "json", ".", cwd=repo).stdout)["summary"]
+    assert summary["cached"] == 1
+
+
+def test_no_cache_reads_and_writes_nothing(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.sh").write_text(TOKEN_SH)
+    cache = tmp_path / "cache"
+    milint("check", "--no-cache", "--cache-dir", cache, ".", cwd=repo)
+    assert not cache.exists()
+    milint("check", "--cache-dir", cache, ".", cwd=repo)
+    assert cache_files(cache)
+    out = milint("check", "--no-cache", "--cache-dir", cache, ".", cwd=repo)
+    assert "unchanged" not in out.stdout
+
+
+def test_environment_switches_the_default_cache_off(tmp_path, monkeypatch):
+    from milint import cachedir
+
+    monkeypatch.setenv("MILINT_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.delenv("MILINT_NO_CACHE", raising=False)
+    assert cachedir.cache_folder() == tmp_path / "c"
+    monkeypatch.setenv("MILINT_NO_CACHE", "1")
+    assert cachedir.cache_folder() is None
+
+
+def test_the_configuration_cannot_choose_the_cache_folder(tmp_path):
+    """A pull request may edit the configuration: it must not point milint at results it wrote."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.sh").write_text(TOKEN_SH)
+    (repo / ".milint.yaml").write_text("cache-dir: forged\n")
+    out = milint("check", "--cache-dir", tmp_path / "cache", ".", cwd=repo)
+    assert out.returncode == 2 and "cache-dir" in out.stderr
+    assert not (repo / "forged").exists()
+
+
+def test_fix_works_from_cached_results(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "arm", repo)
+    cache = tmp_path / "cache"
+    milint("check", "--cache-dir", cache, ".", cwd=repo)
+    before = (repo / "vm-two-identities.json").read_text()
+    fixed = milint("check", "--cache-dir", cache, "--fix", ".", cwd=repo)
+    assert "fixed" in fixed.stderr and (repo / "vm-two-identities.json").read_text() != before
+    after = milint("check", "--no-cache", "--format", "json", ".", cwd=repo)
+    cached = milint("check", "--cache-dir", cache, "--format", "json", ".", cwd=repo)
+    assert json.loads(cached.stdout)["findings"] == json.loads(after.stdout)["findings"]
