@@ -139,6 +139,16 @@ class FileChecker:
         self.index = TriggerIndex(t for r in self.rules for t in r.triggers_lower)
         self.triggers = self.index.patterns
         self.rule_triggers = {r.id: frozenset(t.encode("utf-8") for t in r.triggers_lower) for r in self.rules}
+        # per rule, what run_rules tests before running it: its check, triggers and fact kinds
+        self._runnable = [(r, toolbox.checks[r.id], self.rule_triggers[r.id], tuple(r.facts or ()))
+                          for r in self.rules if r.id in toolbox.checks]
+        # per trigger, the fact kinds its rules read (None: a rule that does not say)
+        self._kinds_of_trigger: dict[bytes, Optional[frozenset]] = {}
+        for r in self.rules:
+            for trigger in self.rule_triggers[r.id]:
+                known = self._kinds_of_trigger.get(trigger, frozenset())
+                self._kinds_of_trigger[trigger] = (None if known is None or not r.facts
+                                                   else known | frozenset(r.facts))
         # a file that mentions only a suppression is still read: it may hold an unused one
         self.reads_suppressions = any(i in self.tool_rules for i in SUPPRESSION_RULES)
         self.options = {r.id: {**r.options, **settings.rule_options.get(r.id, {})} for r in self.rules}
@@ -320,11 +330,11 @@ class FileChecker:
     def wanted_facts(self, found: frozenset) -> Optional[frozenset]:
         """The fact kinds read by the rules whose triggers occur in the file (None: all kinds)."""
         kinds: set = set()
-        for rule in self.rules:
-            if self.rule_triggers[rule.id] & found:
-                if not rule.facts:
-                    return None
-                kinds.update(rule.facts)
+        for trigger in found:
+            wanted = self._kinds_of_trigger.get(trigger, frozenset())
+            if wanted is None:
+                return None
+            kinds.update(wanted)
         return frozenset(kinds)
 
     def run_rules(self, document, facts: list[dict], notices: list[Notice]) -> list[Finding]:
@@ -334,14 +344,14 @@ class FileChecker:
         if not facts:
             return findings
         by_kind = group_facts(facts)
+        kinds_here = by_kind.keys()
         found = getattr(document, "triggers_found", None)
-        for rule in self.rules:
-            check = self.toolbox.checks.get(rule.id)
-            if check is None:
-                continue
-            if self.settings.prefilter and found is not None and not (self.rule_triggers[rule.id] & found):
+        if not self.settings.prefilter:
+            found = None
+        for rule, check, triggers, kinds in self._runnable:
+            if found is not None and triggers.isdisjoint(found):
                 continue  # none of this rule's triggers is in the file: it cannot fire
-            if rule.facts and not any(kind in by_kind for kind in rule.facts):
+            if kinds and kinds_here.isdisjoint(kinds):
                 continue  # checks read facts only through facts_of, and none of its kinds is here
             try:
                 count = 0

@@ -132,7 +132,7 @@ def template_string_facts(root: ArmTemplate, resources: list[ArmResource]) -> li
     by_path = {r.path: r for r in resources}
     covered = {r.path + ("properties", "principalId") for r in resources}
     facts: list[dict] = []
-    for path, is_key, text in walk_strings(doc.value):
+    for path, is_key, text in walk_strings(doc.value, wanted=_worth_reading):
         low = text.lower()
         has_type = "microsoft." in low
         has_reference = not is_key and text.startswith("[") and "reference" in low
@@ -154,6 +154,18 @@ def template_string_facts(root: ArmTemplate, resources: list[ArmResource]) -> li
                               source=f"`{path[-1]}`", member=None, member_name=None, via="arm"))
     facts.extend(_parameter_ids(root))
     return facts
+
+
+def _worth_reading(member, is_key: bool, text: str) -> bool:
+    """What template_string_facts reads: a resource type, a reference() call, a loose identifier."""
+    low = text.lower()
+    if "microsoft." in low:
+        return True
+    if is_key:
+        return False
+    if text.startswith("["):
+        return "reference" in low
+    return isinstance(member, str) and member.lower() in KI.ID_MEMBERS
 
 
 def _id_member(path: tuple) -> Optional[str]:

@@ -120,18 +120,25 @@ def located_json(doc, path: tuple, value: Any) -> Any:
     return value
 
 
-def walk_strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, bool, str]]:
-    """(path, is_key, text) for every string and object key of a parsed JSON value, iteratively."""
-    stack = [(path, value)]
+def walk_strings(value: Any, path: tuple = (), wanted: Optional[Callable[[Any, bool, str], bool]] = None
+                 ) -> Iterator[tuple[tuple, bool, str]]:
+    """(path, is_key, text) for every string and object key of a parsed JSON value, iteratively;
+    with `wanted(member, is_key, text)` (member: the key or index the string stands under), only
+    those it accepts -- the paths of the others, most of a template, are never built."""
+    stack: list = [(path, None, value)]
     while stack:
-        here, node = stack.pop()
+        here, step, node = stack.pop()
         if isinstance(node, str):
-            yield here, False, node
-        elif isinstance(node, dict):
+            if wanted is None or wanted(step, False, node):
+                yield (here + (step,) if step is not None else here), False, node
+            continue
+        if step is not None:
+            here = here + (step,)
+        if isinstance(node, dict):
             for key, item in node.items():
-                if isinstance(key, str):
+                if isinstance(key, str) and (wanted is None or wanted(key, True, key)):
                     yield here + (key,), True, key
-                stack.append((here + (key,), item))
+                stack.append((here, key, item))
         elif isinstance(node, list):
             for i, item in enumerate(node):
-                stack.append((here + (i,), item))
+                stack.append((here, i, item))

@@ -116,10 +116,17 @@ def _looks_like_managed_identity(identity: dict) -> bool:
     return "assigned" in low or low.strip() in ("none", "")
 
 
+def _worth_reading(member, is_key: bool, text: str) -> bool:
+    """What _loose_facts reads: an identifier under an ID member, a resource type."""
+    if not is_key and isinstance(member, str) and member.lower() in KI.ID_MEMBERS:
+        return True
+    return "microsoft." in text.lower()
+
+
 def _loose_facts(parsed) -> list[dict]:
     """Identifiers under members such as clientId, and resource types named in strings."""
     facts: list[dict] = []
-    for path, is_key, text in walk_strings(parsed.value):
+    for path, is_key, text in walk_strings(parsed.value, wanted=_worth_reading):
         last = path[-1] if path else None
         role = None if is_key or not isinstance(last, str) else KI.ID_MEMBERS.get(last.lower())
         has_type = "microsoft." in text.lower()

@@ -163,7 +163,7 @@ def base_of(url: LStr) -> LStr:
 def is_broken(url: LStr) -> bool:
     """A URL that cannot be what its author meant: it holds whitespace (a line wrapped inside a
     quoted URL) or a doc placeholder cut in two (see `is_cut`)."""
-    return is_cut(url) or any(c.isspace() for c in str(url).strip())
+    return is_cut(url) or len(str(url).split(maxsplit=1)) > 1  # whitespace between two non-blank runs
 
 
 def is_cut(url: LStr) -> bool:
