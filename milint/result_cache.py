@@ -29,6 +29,7 @@ from .findings import Finding, Region, Related, Replacement, Suppression
 
 FORMAT = 1  # of the entries below; part of the file name
 KEEP_DAYS = 30  # an entry not used for this long (a deleted or renamed file) is dropped when saving
+MAX_FILES = 32  # cache files (kinds of run) kept in the folder
 # settings that cannot change a file's result
 _NEUTRAL_SETTINGS = ("jobs", "baseline", "cache_dir", "load_entrypoints")
 # libraries whose upgrade can change what milint finds (lexers, declarative checks, rule files)
@@ -90,7 +91,25 @@ class ResultCache:
         oldest = self.today - KEEP_DAYS
         merged = {rel: e for rel, e in merged.items()
                   if isinstance(e, list) and len(e) == 4 and isinstance(e[2], int) and e[2] >= oldest}
-        write_json(self.path, {"format": FORMAT, "entries": merged})
+        if write_json(self.path, {"format": FORMAT, "entries": merged}):
+            _prune_folder(self.path.parent, keep=self.path)
+
+
+def _prune_folder(folder: Path, keep: Path) -> None:
+    """Drop the cache files of other runs once unused for KEEP_DAYS (an older milint, a changed
+    configuration), and beyond the MAX_FILES most recent: each edit of the settings starts a file."""
+    try:
+        files = [(p.stat().st_mtime, p) for p in folder.glob("v*.json") if p != keep]
+    except OSError:
+        return
+    files.sort(reverse=True)
+    oldest = time.time() - KEEP_DAYS * 86400
+    for rank, (mtime, path) in enumerate(files):
+        if mtime < oldest or rank >= MAX_FILES - 1:
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
 
 def _digest(data: bytes) -> str:

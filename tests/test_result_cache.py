@@ -3,6 +3,7 @@ report a fresh check gives, and anything that could change a result is a miss.""
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -235,6 +236,31 @@ def test_entries_unused_for_a_month_are_dropped(tmp_path, toolbox):
     (repo / "d.sh").write_text("echo new\n")
     run([str(repo)], settings, toolbox)
     assert "a.sh" not in json.loads(file.read_text())["entries"]
+
+
+def test_cache_files_of_other_runs_are_dropped_when_old_or_too_many(tmp_path, toolbox):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.sh").write_text(TOKEN_SH)
+    folder = tmp_path / "cache" / "results"
+    folder.mkdir(parents=True)
+    old = folder / "v1-old.json"
+    old.write_text("{}")
+    month_ago = time.time() - (result_cache.KEEP_DAYS + 1) * 86400
+    os.utime(old, (month_ago, month_ago))
+    recent = []
+    for i in range(result_cache.MAX_FILES + 3):
+        other = folder / f"v1-other{i:02}.json"
+        other.write_text("{}")
+        os.utime(other, (time.time() - 1000 + i, time.time() - 1000 + i))
+        recent.append(other)
+    unrelated = folder / "notes.txt"
+    unrelated.write_text("kept")
+    run([str(repo)], Settings(root=str(repo), cache_dir=str(tmp_path / "cache")), toolbox)
+    left = sorted(p.name for p in folder.glob("v1-*.json"))
+    assert not old.exists() and unrelated.exists()
+    assert len(left) == result_cache.MAX_FILES
+    assert recent[-1].name in left and recent[0].name not in left
 
 
 def test_a_fully_cached_run_writes_nothing(tmp_path, toolbox):
