@@ -203,10 +203,10 @@ class FileChecker:
         """The file's bytes; or None and the result of a file that is not read (too large, unreadable)."""
         notices: list[Notice] = []
         try:
+            size = os.path.getsize(candidate.path)
+            if size > self.settings.max_file_size:  # known from its size: not even opened
+                return None, self.check_bytes(candidate, b"", notices, size)
             with open(candidate.path, "rb") as fh:
-                size = os.fstat(fh.fileno()).st_size
-                if size > self.settings.max_file_size:  # known from its size: not even read
-                    return None, self.check_bytes(candidate, b"", notices, size)
                 return fh.read(self.settings.max_file_size + 1), None
         except OSError as exc:
             notices.append(Notice(candidate.relpath, f"cannot read file: {exc.strerror or exc}", "warning"))
