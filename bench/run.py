@@ -185,6 +185,9 @@ def main(argv=None) -> int:
                                               / med["(e) filler floor: read every file (Python)"])
     if "(f) checkov on the ARM part" in med:
         ratios["checkov / milint on the ARM part"] = med["(f) checkov on the ARM part"] / med["(d) ARM part, 1 process"]
+        # as each tool runs by default here: checkov has one process, milint one per core (--jobs auto)
+        ratios[f"checkov / milint -j {args.jobs} on the ARM part"] = (med["(f) checkov on the ARM part"]
+                                                                   / med[f"(d) ARM part, -j {args.jobs}"])
         # per file: each tool's start-up taken out
         milint_per_file = med["(d) ARM part, 1 process"] - med["(a) milint --version"]
         checkov_per_file = med["(f) checkov on the ARM part"] - med["(f) checkov --version (start-up)"]

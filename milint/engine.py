@@ -190,7 +190,7 @@ class FileChecker:
 
     def from_cache(self, candidate: Candidate) -> Optional[tuple]:
         """What `check` would give, as an earlier run recorded it for the file's current bytes, or None."""
-        if self.results is None or candidate.relpath not in self.results.entries:
+        if self.results is None or not self.results.has(candidate.relpath):
             return None
         data, _ = self._read(candidate)
         hit = self.results.lookup(candidate.relpath, data, candidate.kind) if data is not None else None

@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import time
+import zlib
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Optional
@@ -27,9 +28,10 @@ from . import __version__
 from .discover import Notice
 from .findings import Finding, Region, Related, Replacement, Suppression
 
-FORMAT = 1  # of the entries below; part of the file name
+FORMAT = 2  # of the entries below; part of the folder name
+SHARDS = 64  # files per kind of run: a pre-commit batch reads the few that hold its files
 KEEP_DAYS = 30  # an entry not used for this long (a deleted or renamed file) is dropped when saving
-MAX_FILES = 32  # cache files (kinds of run) kept in the folder
+MAX_RUNS = 32  # kinds of run (cache folders) kept
 # settings that cannot change a file's result
 _NEUTRAL_SETTINGS = ("jobs", "baseline", "cache_dir", "load_entrypoints")
 # libraries whose upgrade can change what milint finds (lexers, declarative checks, rule files)
@@ -37,25 +39,25 @@ _DEPENDENCIES = ("pygments", "jmespath", "yaml", "ahocorasick_rs")
 
 
 class ResultCache:
-    """Results of one kind of run (see `namespace`) under one root, loaded once, saved once."""
+    """Results of one kind of run (see `namespace`) under one root: a folder of SHARDS files, each
+    holding the entries of the paths that hash to it, read when first needed and saved once."""
 
-    def __init__(self, path: Path):
-        from .cachedir import read_json
-
-        self.path = path
-        data = read_json(path)
-        entries = data.get("entries") if isinstance(data, dict) and data.get("format") == FORMAT else None
-        self.entries: dict = entries if isinstance(entries, dict) else {}
+    def __init__(self, folder: Path):
+        self.folder = folder
         self.today = int(time.time() // 86400)
+        self._shards: dict[int, dict] = {}
 
     @classmethod
-    def open(cls, folder: Path, namespace: str) -> "ResultCache":
-        return cls(folder / "results" / f"v{FORMAT}-{namespace}.json")
+    def open(cls, base: Path, namespace: str) -> "ResultCache":
+        return cls(base / "results" / f"v{FORMAT}-{namespace}")
+
+    def has(self, relpath: str) -> bool:
+        return relpath in self._shard(_shard_of(relpath))
 
     def lookup(self, relpath: str, data: bytes, kind: Optional[str]) -> Optional[tuple]:
         """(findings, notices, parsed, digest) recorded for these bytes at this path, or None."""
-        entry = self.entries.get(relpath)
-        if not isinstance(entry, list) or len(entry) != 4:
+        entry = self._shard(_shard_of(relpath)).get(relpath)
+        if not _is_entry(entry):
             return None
         digest = _digest(data)
         if entry[0] != digest or entry[1] != kind:
@@ -72,44 +74,69 @@ class ResultCache:
         return [relpath, [digest or _digest(data), kind, self.today, encode_result(findings, notices, parsed)]]
 
     def save(self, recorded: list, used: list[str]) -> None:
-        """Write the new entries and the use dates of the old ones; entries long unused are dropped.
-        The file is read again first, so that runs side by side (pre-commit's batches) keep each
-        other's entries."""
-        stale = [rel for rel in used if self.entries.get(rel, [None, None, self.today])[2] != self.today]
-        if not recorded and not stale:
-            return  # nothing new: a fully cached run writes nothing
-        from .cachedir import read_json, write_json
+        """Write the new entries and the use dates of the old ones to the shards they belong to;
+        entries long unused are dropped.  Each shard is read again first, so that runs side by side
+        (pre-commit's batches) keep each other's entries; a run that found everything writes nothing."""
+        from .cachedir import write_json
 
-        current = read_json(self.path)
-        merged = current.get("entries") if isinstance(current, dict) and current.get("format") == FORMAT else None
-        merged = merged if isinstance(merged, dict) else {}
-        for rel in stale:
-            entry = merged.get(rel) or self.entries.get(rel)
-            if isinstance(entry, list) and len(entry) == 4:
-                merged[rel] = entry[:2] + [self.today] + entry[3:]
-        merged.update(dict(recorded))
+        changes: dict[int, list] = {}
+        for rel, entry in recorded:
+            changes.setdefault(_shard_of(rel), []).append((rel, entry))
+        for rel in used:
+            shard = _shard_of(rel)
+            entry = self._shard(shard).get(rel)
+            if _is_entry(entry) and entry[2] != self.today:
+                changes.setdefault(shard, []).append((rel, entry[:2] + [self.today] + entry[3:]))
+        written = False
         oldest = self.today - KEEP_DAYS
-        merged = {rel: e for rel, e in merged.items()
-                  if isinstance(e, list) and len(e) == 4 and isinstance(e[2], int) and e[2] >= oldest}
-        if write_json(self.path, {"format": FORMAT, "entries": merged}):
-            _prune_folder(self.path.parent, keep=self.path)
+        for shard, entries in changes.items():
+            merged = self._read(shard)
+            merged.update(entries)
+            merged = {rel: e for rel, e in merged.items() if _is_entry(e) and e[2] >= oldest}
+            written |= write_json(self._path(shard), {"format": FORMAT, "entries": merged})
+        if written:
+            _prune_runs(self.folder.parent, keep=self.folder)
+
+    def _shard(self, shard: int) -> dict:
+        entries = self._shards.get(shard)
+        if entries is None:
+            entries = self._shards[shard] = self._read(shard)
+        return entries
+
+    def _read(self, shard: int) -> dict:
+        from .cachedir import read_json
+
+        data = read_json(self._path(shard))
+        entries = data.get("entries") if isinstance(data, dict) and data.get("format") == FORMAT else None
+        return entries if isinstance(entries, dict) else {}
+
+    def _path(self, shard: int) -> Path:
+        return self.folder / f"{shard:02x}.json"
 
 
-def _prune_folder(folder: Path, keep: Path) -> None:
-    """Drop the cache files of other runs once unused for KEEP_DAYS (an older milint, a changed
-    configuration), and beyond the MAX_FILES most recent: each edit of the settings starts a file."""
+def _shard_of(relpath: str) -> int:
+    return zlib.crc32(relpath.encode("utf-8", "surrogatepass")) % SHARDS
+
+
+def _is_entry(entry: Any) -> bool:
+    """[digest, kind, day last used, result]"""
+    return isinstance(entry, list) and len(entry) == 4 and isinstance(entry[2], int)
+
+
+def _prune_runs(results: Path, keep: Path) -> None:
+    """Drop the folders of other kinds of run once unused for KEEP_DAYS (an older milint, a changed
+    configuration), and beyond the MAX_RUNS most recent: each edit of the settings starts one."""
+    import shutil
+
     try:
-        files = [(p.stat().st_mtime, p) for p in folder.glob("v*.json") if p != keep]
+        folders = [(p.stat().st_mtime, p) for p in results.glob(f"v{FORMAT}-*") if p.is_dir() and p != keep]
     except OSError:
         return
-    files.sort(reverse=True)
+    folders.sort(reverse=True)
     oldest = time.time() - KEEP_DAYS * 86400
-    for rank, (mtime, path) in enumerate(files):
-        if mtime < oldest or rank >= MAX_FILES - 1:
-            try:
-                path.unlink()
-            except OSError:
-                pass
+    for rank, (mtime, path) in enumerate(folders):
+        if mtime < oldest or rank >= MAX_RUNS - 1:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _digest(data: bytes) -> str:

@@ -163,7 +163,19 @@ def test_a_file_with_an_expiring_suppression_is_checked_every_time(tmp_path, too
 
 
 def cache_files(folder: Path) -> list[Path]:
-    return sorted((folder / "results").glob("*.json"))
+    return sorted((folder / "results").glob("v*/*.json"))
+
+
+def shard_of(folder: Path, relpath: str) -> Path:
+    """The cache file that holds `relpath`'s entry."""
+    [run_folder] = (folder / "results").glob("v*")
+    return run_folder / f"{result_cache._shard_of(relpath):02x}.json"
+
+
+def change_entry(file: Path, relpath: str, change) -> None:
+    data = json.loads(file.read_text())
+    change(data["entries"][relpath])
+    file.write_text(json.dumps(data))
 
 
 def test_a_damaged_cache_is_a_miss_and_is_rewritten(tmp_path, toolbox):
@@ -173,8 +185,8 @@ def test_a_damaged_cache_is_a_miss_and_is_rewritten(tmp_path, toolbox):
     settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
     run([str(repo)], settings, toolbox)
     [file] = cache_files(tmp_path / "cache")
-    for damage in (b"\x00garbage{", b'{"format": 1, "entries": {"a.sh": [1, 2, 3, [4]]}}',
-                   b'{"format": 1, "entries": {"a.sh": ["x", null, 0, 5]}}', b"[" * 100000):
+    for damage in (b"\x00garbage{", b'{"format": 2, "entries": {"a.sh": [1, 2, 3, [4]]}}',
+                   b'{"format": 2, "entries": {"a.sh": ["x", null, 0, 5]}}', b"[" * 100000):
         file.write_bytes(damage)
         again = run([str(repo)], settings, toolbox)
         assert [f.rule_id for f in again.findings] == ["MI201"] and again.files_cached == 0
@@ -218,49 +230,69 @@ def test_entries_unused_for_a_month_are_dropped(tmp_path, toolbox):
     (repo / "b.sh").write_text(TOKEN_SH)
     settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
     run([str(repo)], settings, toolbox)
-    [file] = cache_files(tmp_path / "cache")
-    data = json.loads(file.read_text())
-    data["entries"]["a.sh"][2] -= result_cache.KEEP_DAYS + 1
-    data["entries"]["b.sh"][2] -= 2
-    file.write_text(json.dumps(data))
-    (repo / "c.sh").write_text("echo new\n")  # something to save
+    cache = tmp_path / "cache"
+
+    def age(entry, days=result_cache.KEEP_DAYS + 1):
+        entry[2] -= days
+    change_entry(shard_of(cache, "a.sh"), "a.sh", age)
+    change_entry(shard_of(cache, "b.sh"), "b.sh", lambda entry: age(entry, 2))
     report = run([str(repo)], settings, toolbox)
     assert report.files_cached == 2  # an old entry that is still right is used, and its date refreshed
-    entries = json.loads(file.read_text())["entries"]
-    assert set(entries) == {"a.sh", "b.sh", "c.sh"}
-    assert entries["a.sh"][2] == entries["b.sh"][2] == entries["c.sh"][2]
-    data = json.loads(file.read_text())
-    data["entries"]["a.sh"][2] -= result_cache.KEEP_DAYS + 1
-    file.write_text(json.dumps(data))
+    days = {rel: json.loads(shard_of(cache, rel).read_text())["entries"][rel][2] for rel in ("a.sh", "b.sh")}
+    assert days["a.sh"] == days["b.sh"] == result_cache.ResultCache(cache).today
+    change_entry(shard_of(cache, "a.sh"), "a.sh", age)
     (repo / "a.sh").unlink()
-    (repo / "d.sh").write_text("echo new\n")
+    (repo / "b.sh").unlink()
+    for i in range(200):  # new files in every shard: each shard is rewritten, its old entries dropped
+        (repo / f"new{i}.sh").write_text("echo new\n")
     run([str(repo)], settings, toolbox)
-    assert "a.sh" not in json.loads(file.read_text())["entries"]
+    assert "a.sh" not in json.loads(shard_of(cache, "a.sh").read_text())["entries"]
+    assert "b.sh" in json.loads(shard_of(cache, "b.sh").read_text())["entries"]  # used yesterday: kept
 
 
-def test_cache_files_of_other_runs_are_dropped_when_old_or_too_many(tmp_path, toolbox):
+def test_cache_folders_of_other_runs_are_dropped_when_old_or_too_many(tmp_path, toolbox):
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / "a.sh").write_text(TOKEN_SH)
     folder = tmp_path / "cache" / "results"
-    folder.mkdir(parents=True)
-    old = folder / "v1-old.json"
-    old.write_text("{}")
+    prefix = f"v{result_cache.FORMAT}-"
+    old = folder / f"{prefix}old"
+    (old / "00.json").parent.mkdir(parents=True)
+    (old / "00.json").write_text("{}")
     month_ago = time.time() - (result_cache.KEEP_DAYS + 1) * 86400
     os.utime(old, (month_ago, month_ago))
     recent = []
-    for i in range(result_cache.MAX_FILES + 3):
-        other = folder / f"v1-other{i:02}.json"
-        other.write_text("{}")
+    for i in range(result_cache.MAX_RUNS + 3):
+        other = folder / f"{prefix}other{i:02}"
+        other.mkdir()
         os.utime(other, (time.time() - 1000 + i, time.time() - 1000 + i))
         recent.append(other)
     unrelated = folder / "notes.txt"
     unrelated.write_text("kept")
     run([str(repo)], Settings(root=str(repo), cache_dir=str(tmp_path / "cache")), toolbox)
-    left = sorted(p.name for p in folder.glob("v1-*.json"))
+    left = sorted(p.name for p in folder.glob(f"{prefix}*"))
     assert not old.exists() and unrelated.exists()
-    assert len(left) == result_cache.MAX_FILES
+    assert len(left) == result_cache.MAX_RUNS
     assert recent[-1].name in left and recent[0].name not in left
+
+
+def test_a_small_batch_reads_only_the_shards_of_its_files(tmp_path, toolbox, monkeypatch):
+    """pre-commit in a big repository: a few files must not cost the whole cache."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for i in range(300):
+        (repo / f"s{i}.sh").write_text(TOKEN_SH + f"# {i}\n")
+    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"), jobs=1)
+    run([str(repo)], settings, toolbox)
+    assert len(cache_files(tmp_path / "cache")) == result_cache.SHARDS
+    from milint import cachedir
+
+    read = []
+    real = cachedir.read_json
+    monkeypatch.setattr(cachedir, "read_json", lambda path: read.append(path) or real(path))
+    batch = run([str(repo / "s1.sh"), str(repo / "s2.sh")], settings, toolbox)
+    assert batch.files_cached == 2
+    assert sorted(read) == sorted({shard_of(tmp_path / "cache", rel) for rel in ("s1.sh", "s2.sh")})
 
 
 def test_a_fully_cached_run_writes_nothing(tmp_path, toolbox):
