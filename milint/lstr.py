@@ -33,17 +33,26 @@ _POINT, _START, _END = range(3)  # the gap before an index, where a character st
 class LStr(str):
     """A string whose characters map back to offsets in a file (see module docs)."""
 
-    # str subclasses cannot have non-empty __slots__; attributes live in __dict__.
+    # str subclasses cannot have non-empty __slots__; attributes live in __dict__, and only those
+    # that differ from these class-level defaults are set (hundreds of thousands are made per run)
+    _base: Optional[int] = None  # contiguous in the file starting at this offset
+    _pieces: Optional[tuple] = None  # tuple of (t0, t1, kind, parent, p0, p1); parent None = file
+    _lazy: Optional[Callable[[], "LStr"]] = None
+    _anchor: Optional[tuple] = None  # (parent, offset) position for an empty string
+    _starts = None
 
     def __new__(cls, text: str = "", *, base: Optional[int] = None,
                 pieces: Optional[tuple] = None, lazy: Optional[Callable[[], "LStr"]] = None,
                 anchor: Optional[tuple] = None):
         self = str.__new__(cls, text)
-        self._base = base  # contiguous in the file starting at this offset
-        self._pieces = pieces  # tuple of (t0, t1, kind, parent, p0, p1); parent None = file
-        self._lazy = lazy
-        self._anchor = anchor  # (parent, offset) position for an empty string
-        self._starts = None
+        if base is not None:
+            self._base = base
+        if pieces is not None:
+            self._pieces = pieces
+        if lazy is not None:
+            self._lazy = lazy
+        if anchor is not None:
+            self._anchor = anchor
         return self
 
     # ------------------------------------------------------------------ construction
@@ -132,8 +141,9 @@ class LStr(str):
             return self
         if start >= end:
             return LStr("", anchor=(self, start))
-        return LStr(str.__getitem__(self, slice(start, end)),
-                    pieces=((0, end - start, _LINEAR, self, start, end),))
+        part = str.__new__(LStr, str.__getitem__(self, slice(start, end)))  # the constructor, inlined
+        part._pieces = ((0, end - start, _LINEAR, self, start, end),)
+        return part
 
     def strip_located(self, chars: Optional[str] = None) -> "LStr":
         text = str(self)

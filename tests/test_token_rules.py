@@ -167,3 +167,25 @@ def test_app_service_protocol_mismatch_names_the_other_header(toolbox, tmp_path)
     code = 'curl -H "secret: $S" "$IDENTITY_ENDPOINT?resource=https://vault.azure.net&api-version=2019-08-01"\n'
     [found] = [f for f in findings_of(toolbox, code, "t.sh", tmp_path) if f.rule_id == "MI117"]
     assert "X-IDENTITY-HEADER" in found.message and "`secret` belongs to the other protocol" in found.message
+
+
+def test_the_fast_screens_answer_as_the_slow_tests_they_stand_in_front_of():
+    """looks_like_powershell screens for words before its regex, is_broken splits instead of testing each
+    character: on strings made of the patterns' own pieces (and the non-ASCII letters that case-insensitive
+    regexes also match), both give what the plain test gives."""
+    import itertools
+    import random
+
+    from milint.facts import scripts
+
+    pieces = ["invoke-webrequest", "Invoke-RestMethod", "iwr ", "IRM\t", "$env:", "$ENV:X", "-headers  @{",
+              "connect-azaccount", "Get-AzVM", "PowerShell.exe", "powerſhell", "ınvoke-", "pwsh", "x", " ", "-",
+              "az", "@{", "\n", "curl", "invoke", "iw", "r", "\u2003", "<", ">"]
+    rnd = random.Random(7)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 5)))
+        assert scripts.looks_like_powershell(text) == bool(scripts._POWERSHELL_MARKS.search(text)), text
+    for chars in itertools.product(" a\t\n\u2003<>", repeat=4):
+        text = "".join(chars)
+        slow = text.count("<") != text.count(">") or any(c.isspace() for c in text.strip())
+        assert is_broken(LStr(text)) == slow, repr(text)

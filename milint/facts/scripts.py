@@ -15,7 +15,16 @@ _POWERSHELL_MARKS = re.compile(
 _WRAPPERS = re.compile(r"^\s*(?:powershell|pwsh)(?:\.exe)?\b", re.IGNORECASE)
 
 
+# a word every match of _POWERSHELL_MARKS contains, lower-cased: the regex (case-insensitive, so slow)
+# runs only where one occurs.  Not for other scripts than ASCII: re's case folding matches more there.
+_POWERSHELL_WORDS = ("invoke-", "iwr", "irm", "$env:", "-headers", "-az", "powershell", "pwsh")
+
+
 def looks_like_powershell(text: str) -> bool:
+    if text.isascii():
+        low = text.lower()
+        if not any(word in low for word in _POWERSHELL_WORDS):
+            return False
     return bool(_POWERSHELL_MARKS.search(text))
 
 
