@@ -66,7 +66,9 @@ class LStr(str):
         """`text` as a whole comes from parent range [start, end) (an escape, a decoded run)."""
         if not text:
             return cls("", anchor=(parent, start))
-        return cls(text, pieces=((0, len(text), _ATOM, parent, start, end),))
+        self = str.__new__(cls, text)  # the constructor, inlined: made tens of thousands of times a run
+        self._pieces = ((0, len(text), _ATOM, parent, start, end),)
+        return self
 
     @classmethod
     def unknown(cls, start: int, end: int, parent: Optional["LStr"] = None,
@@ -83,7 +85,9 @@ class LStr(str):
     @classmethod
     def lazy(cls, text: str, resolve: Callable[[], "LStr"]) -> "LStr":
         """`text` whose positions are produced by `resolve()` on first use."""
-        return cls(text, lazy=resolve)
+        self = str.__new__(cls, text)  # the constructor, inlined: one per JSON string a rule reads
+        self._lazy = resolve
+        return self
 
     @classmethod
     def empty_at(cls, offset: int, parent: Optional["LStr"] = None) -> "LStr":
