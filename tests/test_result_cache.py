@@ -18,6 +18,20 @@ TOKEN_SH = ("curl 'http://169.254.169.254/metadata/identity/oauth2/token?api-ver
             "&resource=https://management.azure.com' -H Metadata:true\n")
 
 
+@pytest.fixture
+def repo(tmp_path):
+    """A repository holding one file with one finding (MI201)."""
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    (folder / "a.sh").write_text(TOKEN_SH)
+    return folder
+
+
+def cached(repo: Path, **options) -> Settings:
+    """Settings of a run that keeps its results in a folder beside the repository."""
+    return Settings(root=str(repo), cache_dir=str(repo.parent / "cache"), **options)
+
+
 def report_data(report) -> dict:
     data = json.loads(json_format.render(report))
     data["summary"].pop("cached")
@@ -49,13 +63,11 @@ def test_a_warm_run_reports_what_a_fresh_run_does(fixtures_copy, tmp_path, toolb
     assert warm.checked.keys() == cold.checked.keys()  # --fix finds the same fixable files
 
 
-def test_suppressed_findings_and_parse_errors_come_back_as_they_were(tmp_path, toolbox, monkeypatch):
-    repo = tmp_path / "repo"
-    repo.mkdir()
+def test_suppressed_findings_and_parse_errors_come_back_as_they_were(repo, toolbox, monkeypatch):
     (repo / "kept.sh").write_text("# milint: ignore[MI201] -- on purpose\n" + TOKEN_SH)
     (repo / "broken.json").write_text('{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/'
                                       'deploymentTemplate.json#", "resources": [}')
-    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    settings = cached(repo)
     cold = run([str(repo)], settings, toolbox)
     assert {f.rule_id for f in cold.findings} >= {"MI201", "MI900"}
     assert any(f.suppression is not None for f in cold.findings)
@@ -64,12 +76,10 @@ def test_suppressed_findings_and_parse_errors_come_back_as_they_were(tmp_path, t
     assert report_data(warm) == report_data(cold)
 
 
-def test_a_changed_file_is_checked_again(tmp_path, toolbox):
-    repo = tmp_path / "repo"
-    repo.mkdir()
+def test_a_changed_file_is_checked_again(repo, toolbox):
     (repo / "a.sh").write_text(TOKEN_SH.replace(".com'", ".com/'"))
     (repo / "b.sh").write_text("echo hello\n")
-    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    settings = cached(repo)
     assert run([str(repo)], settings, toolbox).findings == []
     (repo / "a.sh").write_text(TOKEN_SH)
     again = run([str(repo)], settings, toolbox)
@@ -77,15 +87,11 @@ def test_a_changed_file_is_checked_again(tmp_path, toolbox):
     assert again.files_cached == 1  # b.sh
 
 
-def test_another_selection_or_option_does_not_use_the_results_of_this_one(tmp_path, toolbox):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "a.sh").write_text(TOKEN_SH)
-    cache = str(tmp_path / "cache")
-    assert run([str(repo)], Settings(root=str(repo), cache_dir=cache, ignore=["MI201"]), toolbox).findings == []
-    found = run([str(repo)], Settings(root=str(repo), cache_dir=cache), toolbox)
+def test_another_selection_or_option_does_not_use_the_results_of_this_one(repo, toolbox):
+    assert run([str(repo)], cached(repo, ignore=["MI201"]), toolbox).findings == []
+    found = run([str(repo)], cached(repo), toolbox)
     assert found.files_cached == 0 and [f.rule_id for f in found.findings] == ["MI201"]
-    levels = run([str(repo)], Settings(root=str(repo), cache_dir=cache, level_overrides={"MI201": "note"}), toolbox)
+    levels = run([str(repo)], cached(repo, level_overrides={"MI201": "note"}), toolbox)
     assert levels.files_cached == 0 and levels.findings[0].level == "note"
 
 
@@ -112,11 +118,8 @@ def test_code_files_cover_milint_and_its_plugins(toolbox):
     assert importlib.util.find_spec("pygments").origin in files  # an upgrade changes what the lexers give
 
 
-def test_results_a_run_cannot_repeat_are_not_kept(tmp_path, toolbox, monkeypatch):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "a.sh").write_text(TOKEN_SH)
-    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+def test_results_a_run_cannot_repeat_are_not_kept(repo, toolbox, monkeypatch):
+    settings = cached(repo)
     real = dict(toolbox.checks)
 
     def crash(ctx):
@@ -129,13 +132,10 @@ def test_results_a_run_cannot_repeat_are_not_kept(tmp_path, toolbox, monkeypatch
     assert fixed.files_cached == 0 and [f.rule_id for f in fixed.findings] == ["MI201"]
 
 
-def test_a_file_out_of_time_is_not_kept(tmp_path, toolbox, monkeypatch):
+def test_a_file_out_of_time_is_not_kept(repo, toolbox, monkeypatch):
     from milint.timelimit import TimeLimitExceeded
 
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "a.sh").write_text(TOKEN_SH)
-    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    settings = cached(repo)
     real = FileChecker._facts_and_findings
 
     def slow(self, document, notices):
@@ -147,16 +147,14 @@ def test_a_file_out_of_time_is_not_kept(tmp_path, toolbox, monkeypatch):
     assert again.files_cached == 0 and [f.rule_id for f in again.findings] == ["MI201"]
 
 
-def test_a_file_with_an_expiring_suppression_is_checked_every_time(tmp_path, toolbox):
+def test_a_file_with_an_expiring_suppression_is_checked_every_time(repo, toolbox):
     """Its result changes on the expiry date (MI903), with the same bytes."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
     (repo / "a.sh").write_text("# milint: ignore[MI201] until=2999-01-01 -- migrating\n" + TOKEN_SH)
     (repo / "b.json").write_text('{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymen'
                                  'tTemplate.json#", "metadata": {"milint": {"ignore": ["MI103"], "UNTIL": "2999-01-01"}}, '
                                  '"resources": [{"type": "Microsoft.Compute/virtualMachines", "name": "vm", '
                                  '"identity": {"type": "SystemAssigned"}}]}')
-    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    settings = cached(repo)
     first = run([str(repo)], settings, toolbox)
     assert first.findings and all(f.suppression is not None for f in first.findings if f.rule_id == "MI201")
     assert run([str(repo)], settings, toolbox).files_cached == 0
@@ -178,11 +176,8 @@ def change_entry(file: Path, relpath: str, change) -> None:
     file.write_text(json.dumps(data))
 
 
-def test_a_damaged_cache_is_a_miss_and_is_rewritten(tmp_path, toolbox):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "a.sh").write_text(TOKEN_SH)
-    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+def test_a_damaged_cache_is_a_miss_and_is_rewritten(repo, tmp_path, toolbox):
+    settings = cached(repo)
     run([str(repo)], settings, toolbox)
     [file] = cache_files(tmp_path / "cache")
     for damage in (b"\x00garbage{", b'{"format": 2, "entries": {"a.sh": [1, 2, 3, [4]]}}',
@@ -198,10 +193,7 @@ def test_a_damaged_cache_is_a_miss_and_is_rewritten(tmp_path, toolbox):
     assert digest and [f.rule_id for f in run([str(repo)], settings, toolbox).findings] == ["MI201"]
 
 
-def test_a_cache_folder_that_cannot_be_written_costs_only_speed(tmp_path, toolbox):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "a.sh").write_text(TOKEN_SH)
+def test_a_cache_folder_that_cannot_be_written_costs_only_speed(repo, tmp_path, toolbox):
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     settings = Settings(root=str(repo), cache_dir=str(blocked))
@@ -210,12 +202,9 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_speed(tmp_path, toolbo
         assert [f.rule_id for f in report.findings] == ["MI201"] and report.files_cached == 0 and not report.errors
 
 
-def test_runs_side_by_side_keep_each_other_s_entries(tmp_path, toolbox, monkeypatch):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "a.sh").write_text(TOKEN_SH)
+def test_runs_side_by_side_keep_each_other_s_entries(repo, toolbox, monkeypatch):
     (repo / "b.sh").write_text(TOKEN_SH)
-    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    settings = cached(repo)
     run([str(repo / "a.sh")], settings, toolbox)  # two pre-commit batches, one after the other
     run([str(repo / "b.sh")], settings, toolbox)
     never_checked(monkeypatch)
@@ -223,12 +212,9 @@ def test_runs_side_by_side_keep_each_other_s_entries(tmp_path, toolbox, monkeypa
     assert both.files_cached == 2 and len(both.findings) == 2
 
 
-def test_entries_unused_for_a_month_are_dropped(tmp_path, toolbox):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "a.sh").write_text(TOKEN_SH)
+def test_entries_unused_for_a_month_are_dropped(repo, tmp_path, toolbox):
     (repo / "b.sh").write_text(TOKEN_SH)
-    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+    settings = cached(repo)
     run([str(repo)], settings, toolbox)
     cache = tmp_path / "cache"
 
@@ -250,10 +236,7 @@ def test_entries_unused_for_a_month_are_dropped(tmp_path, toolbox):
     assert "b.sh" in json.loads(shard_of(cache, "b.sh").read_text())["entries"]  # used yesterday: kept
 
 
-def test_cache_folders_of_other_runs_are_dropped_when_old_or_too_many(tmp_path, toolbox):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "a.sh").write_text(TOKEN_SH)
+def test_cache_folders_of_other_runs_are_dropped_when_old_or_too_many(repo, tmp_path, toolbox):
     folder = tmp_path / "cache" / "results"
     prefix = f"v{result_cache.FORMAT}-"
     old = folder / f"{prefix}old"
@@ -269,20 +252,18 @@ def test_cache_folders_of_other_runs_are_dropped_when_old_or_too_many(tmp_path, 
         recent.append(other)
     unrelated = folder / "notes.txt"
     unrelated.write_text("kept")
-    run([str(repo)], Settings(root=str(repo), cache_dir=str(tmp_path / "cache")), toolbox)
+    run([str(repo)], cached(repo), toolbox)
     left = sorted(p.name for p in folder.glob(f"{prefix}*"))
     assert not old.exists() and unrelated.exists()
     assert len(left) == result_cache.MAX_RUNS
     assert recent[-1].name in left and recent[0].name not in left
 
 
-def test_a_small_batch_reads_only_the_shards_of_its_files(tmp_path, toolbox, monkeypatch):
+def test_a_small_batch_reads_only_the_shards_of_its_files(repo, tmp_path, toolbox, monkeypatch):
     """pre-commit in a big repository: a few files must not cost the whole cache."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
     for i in range(300):
         (repo / f"s{i}.sh").write_text(TOKEN_SH + f"# {i}\n")
-    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"), jobs=1)
+    settings = cached(repo, jobs=1)
     run([str(repo)], settings, toolbox)
     assert len(cache_files(tmp_path / "cache")) == result_cache.SHARDS
     from milint import cachedir
@@ -295,11 +276,8 @@ def test_a_small_batch_reads_only_the_shards_of_its_files(tmp_path, toolbox, mon
     assert sorted(read) == sorted({shard_of(tmp_path / "cache", rel) for rel in ("s1.sh", "s2.sh")})
 
 
-def test_a_fully_cached_run_writes_nothing(tmp_path, toolbox):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "a.sh").write_text(TOKEN_SH)
-    settings = Settings(root=str(repo), cache_dir=str(tmp_path / "cache"))
+def test_a_fully_cached_run_writes_nothing(repo, tmp_path, toolbox):
+    settings = cached(repo)
     run([str(repo)], settings, toolbox)
     [file] = cache_files(tmp_path / "cache")
     stamp = file.stat().st_mtime_ns
@@ -309,10 +287,7 @@ def test_a_fully_cached_run_writes_nothing(tmp_path, toolbox):
 
 
 # ------------------------------------------------------------------ the command line
-def test_command_line_keeps_results_where_told_and_says_so(tmp_path):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "a.sh").write_text(TOKEN_SH)
+def test_command_line_keeps_results_where_told_and_says_so(repo, tmp_path):
     cache = tmp_path / "cache"
     first = milint("check", "--cache-dir", cache, ".", cwd=repo)
     second = milint("check", "--cache-dir", cache, ".", cwd=repo)
@@ -324,10 +299,7 @@ def test_command_line_keeps_results_where_told_and_says_so(tmp_path):
     assert summary["cached"] == 1
 
 
-def test_no_cache_reads_and_writes_nothing(tmp_path):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "a.sh").write_text(TOKEN_SH)
+def test_no_cache_reads_and_writes_nothing(repo, tmp_path):
     cache = tmp_path / "cache"
     milint("check", "--no-cache", "--cache-dir", cache, ".", cwd=repo)
     assert not cache.exists()
@@ -347,11 +319,8 @@ def test_environment_switches_the_default_cache_off(tmp_path, monkeypatch):
     assert cachedir.cache_folder() is None
 
 
-def test_the_configuration_cannot_choose_the_cache_folder(tmp_path):
+def test_the_configuration_cannot_choose_the_cache_folder(repo, tmp_path):
     """A pull request may edit the configuration: it must not point milint at results it wrote."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "a.sh").write_text(TOKEN_SH)
     (repo / ".milint.yaml").write_text("cache-dir: forged\n")
     out = milint("check", "--cache-dir", tmp_path / "cache", ".", cwd=repo)
     assert out.returncode == 2 and "cache-dir" in out.stderr
