@@ -31,7 +31,7 @@ from .findings import Finding, Region, Related, Replacement, Suppression
 FORMAT = 2  # of the entries below; part of the folder name
 SHARDS = 64  # files per kind of run: a pre-commit batch reads the few that hold its files
 KEEP_DAYS = 30  # an entry not used for this long (a deleted or renamed file) is dropped when saving
-MAX_RUNS = 32  # kinds of run (cache folders) kept
+MAX_RUNS = 8  # kinds of run (cache folders) kept: a big repository takes some 250 bytes a file in each
 # settings that cannot change a file's result
 _NEUTRAL_SETTINGS = ("jobs", "baseline", "cache_dir", "load_entrypoints")
 # libraries whose upgrade can change what milint finds (lexers, declarative checks, rule files)
