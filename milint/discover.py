@@ -23,7 +23,7 @@ NOT_REGULAR = "not a regular file; skipped"
 
 @dataclass
 class Candidate:
-    path: Path  # absolute
+    path: str | Path  # absolute; discovery gives the str it found (a Path per file is costly to make)
     relpath: str  # relative to the run's root, '/'-separated
     kind: Optional[str]  # None: decide from the first bytes
     explicit: bool = False  # named on the command line
@@ -111,7 +111,7 @@ def discover(paths: list[str], root: Path, classify: Callable[[str], Optional[st
         kind = forced_kind or classify(abspath.name)
         if kind is None and not needs_head(abspath.name):
             continue  # a named file milint does not read (pre-commit may pass any file)
-        yield Candidate(abspath, rel, kind, explicit=True)
+        yield Candidate(str(abspath), rel, kind, explicit=True)
 
 
 def _walk(top: Path, root: Path, classify, notices: list[Notice], forced_kind: Optional[str],
@@ -180,7 +180,7 @@ def _walk(top: Path, root: Path, classify, notices: list[Notice], forced_kind: O
             if key in seen:
                 continue
             seen.add(key)
-            yield Candidate(Path(entry.path), rel, kind)
+            yield Candidate(entry.path, rel, kind)
         for sub in reversed(subdirs):
             stack.append((sub, ignores))
 

@@ -234,7 +234,7 @@ class FileChecker:
 
         rel = candidate.relpath
         head = data[:HEAD_BYTES]
-        kind = candidate.kind or self.toolbox.classify(candidate.path.name, head)
+        kind = candidate.kind or self.toolbox.classify(os.path.basename(candidate.path), head)
         if kind is None:
             return [], False
         if looks_binary(head):
@@ -250,9 +250,9 @@ class FileChecker:
         try:
             decoded = decode(data)
         except DecodeError as exc:
-            doc = Document(candidate.path, rel, kind, decode(b""))
+            doc = Document(Path(candidate.path), rel, kind, decode(b""))
             return self._parse_error(doc, str(exc), None, notices, byte_offset=exc.offset, data=data), False
-        document = Document(candidate.path, rel, kind, decoded)
+        document = Document(Path(candidate.path), rel, kind, decoded)
         if self.settings.prefilter and b"\x00" in head:  # UTF-16: look at the decoded text
             lowered = document.lower.encode("utf-8")
             found = self.index.found(lowered)
@@ -599,7 +599,7 @@ def _batches(candidates: list[Candidate], jobs: int) -> list[list[tuple[int, Can
     started last cannot leave the other workers idle; small files go in batches to save trips."""
     def size(c: Candidate) -> int:
         try:
-            return c.path.stat().st_size
+            return os.stat(c.path).st_size
         except OSError:
             return 0
     order = sorted(enumerate(candidates), key=lambda item: -size(item[1]))
