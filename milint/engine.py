@@ -155,7 +155,9 @@ class FileChecker:
         self.active_ids = frozenset(r.id for r in rules)
         self._policy = None
         self.results = None  # a result_cache.ResultCache, when the run keeps results between runs
-        self._timed_out = False  # the last file ran out of time: its result is not kept
+        # the last file's result may differ with the same bytes (its time ran out, a suppression in
+        # it expires): it is not kept between runs
+        self._unrepeatable = False
         self.path_ignores = []
         if settings.per_file_ignores:
             from .config import matchers
@@ -178,14 +180,15 @@ class FileChecker:
         if data is None:
             return unread + (None, None)
         results = self.results
-        self._timed_out = False
-        findings, notices, parsed = self.check_bytes(candidate, data, [])
+        self._unrepeatable = False
+        findings, notices, parsed = self.result_of(candidate, data, [])
         fixable = any(f.fix for f in findings)
         digest = _digest(data) if fixable or results is not None else None
         entry = None
-        if (results is not None and not self._timed_out and not _dated(data)
+        if (results is not None and not self._unrepeatable
                 and not any(n.level == "error" for n in notices)):  # only what the same bytes always give
             entry = results.record(candidate.relpath, data, candidate.kind, findings, notices, parsed, digest)
+        self.suppress_by_path(candidate, findings)  # after recording: the path is not in the entry's key
         return findings, notices, parsed, digest if fixable else None, entry
 
     def from_cache(self, candidate: Candidate) -> Optional[tuple]:
@@ -197,6 +200,7 @@ class FileChecker:
         if hit is None:
             return None
         findings, notices, parsed, digest = hit
+        self.suppress_by_path(candidate, findings)
         return findings, notices, parsed, digest if any(f.fix for f in findings) else None, None
 
     def _read(self, candidate: Candidate) -> tuple[Optional[bytes], Optional[tuple]]:
@@ -216,6 +220,13 @@ class FileChecker:
                     size: Optional[int] = None) -> tuple[list[Finding], list[Notice], bool]:
         """Findings of a file's bytes with every suppression applied (in the file and by its path), the
         notices, and whether it was parsed.  Over the size limit (`size`, else the data's), it is skipped."""
+        findings, notices, parsed = self.result_of(candidate, data, notices, size)
+        self.suppress_by_path(candidate, findings)
+        return findings, notices, parsed
+
+    def result_of(self, candidate: Candidate, data: bytes, notices: list[Notice],
+                  size: Optional[int] = None) -> tuple[list[Finding], list[Notice], bool]:
+        """As `check_bytes`, without the suppressions that the file's path gets from the configuration."""
         size = len(data) if size is None else size
         limit = self.settings.max_file_size
         if size > limit:
@@ -224,7 +235,6 @@ class FileChecker:
             parsed = False
         else:
             findings, parsed = self.check_data(candidate, data, notices)
-        self.suppress_by_path(candidate, findings)
         return findings, notices, parsed
 
     def check_data(self, candidate: Candidate, data: bytes, notices: list[Notice]) -> tuple[list[Finding], bool]:
@@ -267,7 +277,7 @@ class FileChecker:
             with time_limit(self.settings.timeout_per_file or DEFAULT_TIMEOUT_PER_FILE):
                 return self._facts_and_findings(document, notices), True
         except OverLimit as exc:
-            self._timed_out = True
+            self._unrepeatable = True
             return self._skipped(rel, f"{exc}; not checked ({exc.hint})", notices), True
 
     def _facts_and_findings(self, document, notices: list[Notice]) -> list[Finding]:
@@ -303,6 +313,8 @@ class FileChecker:
             notices.append(Notice(document.relpath, f"internal error while reading suppressions: {exc!r}\n"
                                   f"{traceback.format_exc()}", "error"))
             return []
+        if getattr(document, "suppressions_expire", False):
+            self._unrepeatable = True  # on the expiry date the same bytes give another result (MI903)
         out = []
         for problem in problems:
             rule = self.tool_rules.get(problem.rule_id)
@@ -425,14 +437,6 @@ def _check_batch_in_worker(batch: list[tuple[int, Candidate]]) -> list[tuple[int
     return [(i, _WORKER.check(candidate)) for i, candidate in batch]
 
 
-def _dated(data: bytes) -> bool:
-    """Whether a file may hold a suppression with an expiry date: its result can change tomorrow."""
-    if b"until" not in data and b"UNTIL" not in data:
-        return False
-    low = data.lower()
-    return b"until" in low and b"milint" in low
-
-
 def _digest(data: bytes) -> str:
     from .fixes import digest
 
@@ -548,9 +552,9 @@ def _result_cache(settings: Settings, toolbox: Toolbox, rules: list[Rule], root:
     """The cache of results for this kind of run under this root, when the run keeps one."""
     if not settings.cache_dir:
         return None
-    from .result_cache import ResultCache, namespace
+    from .result_cache import for_run
 
-    return ResultCache.open(Path(settings.cache_dir), namespace(settings, toolbox, [r.id for r in rules], root))
+    return for_run(Path(settings.cache_dir), settings, toolbox, [r.id for r in rules], root)
 
 
 def _finish(report: Report) -> None:

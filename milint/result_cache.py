@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import time
+import types
 import zlib
 from dataclasses import asdict
 from pathlib import Path
@@ -32,10 +33,11 @@ FORMAT = 2  # of the entries below; part of the folder name
 SHARDS = 64  # files per kind of run: a pre-commit batch reads the few that hold its files
 KEEP_DAYS = 30  # an entry not used for this long (a deleted or renamed file) is dropped when saving
 MAX_RUNS = 8  # kinds of run (cache folders) kept: a big repository takes some 250 bytes a file in each
-# settings that cannot change a file's result
-_NEUTRAL_SETTINGS = ("jobs", "baseline", "cache_dir", "load_entrypoints")
-# libraries whose upgrade can change what milint finds (lexers, declarative checks, rule files)
-_DEPENDENCIES = ("pygments", "jmespath", "yaml", "ahocorasick_rs")
+# settings that cannot change a recorded result (per-file ignores are applied after the look-up)
+_NEUTRAL_SETTINGS = ("jobs", "baseline", "cache_dir", "load_entrypoints", "per_file_ignores", "config_file")
+# libraries whose upgrade can change what milint finds (lexers, declarative checks, rule files, the
+# prefilter), by module and by distribution name as its metadata folder spells it, normalised
+_DEPENDENCIES = {"pygments": "pygments_", "jmespath": "jmespath_", "yaml": "pyyaml_", "ahocorasick_rs": "ahocorasick_rs_"}
 
 
 class ResultCache:
@@ -51,6 +53,10 @@ class ResultCache:
     def open(cls, base: Path, namespace: str) -> "ResultCache":
         return cls(base / "results" / f"v{FORMAT}-{namespace}")
 
+    def __getstate__(self) -> dict:
+        # a worker started by spawn only records entries: it does not need the shards read so far
+        return {"folder": self.folder, "today": self.today, "_shards": {}}
+
     def has(self, relpath: str) -> bool:
         return relpath in self._shard(_shard_of(relpath))
 
@@ -63,8 +69,8 @@ class ResultCache:
         if entry[0] != digest or entry[1] != kind:
             return None
         try:
-            findings, notices, parsed = decode_result(entry[3])
-        except (ValueError, TypeError, IndexError, KeyError):  # a damaged entry is a miss
+            findings, notices, parsed = decode_result(entry[3], relpath)
+        except ValueError:  # a damaged entry is a miss
             return None
         return findings, notices, parsed, digest
 
@@ -88,6 +94,8 @@ class ResultCache:
             if _is_entry(entry) and entry[2] != self.today:
                 changes.setdefault(shard, []).append((rel, entry[:2] + [self.today] + entry[3:]))
         written = False
+        if changes:
+            _ignore_in_git(self.folder.parent)
         oldest = self.today - KEEP_DAYS
         for shard, entries in changes.items():
             merged = self._read(shard)
@@ -112,6 +120,17 @@ class ResultCache:
 
     def _path(self, shard: int) -> Path:
         return self.folder / f"{shard:02x}.json"
+
+
+def _ignore_in_git(results: Path) -> None:
+    """A cache folder inside a repository (``--cache-dir .cache``) is neither committed nor checked."""
+    marker = results / ".gitignore"
+    if not marker.exists():
+        try:
+            results.mkdir(parents=True, exist_ok=True)
+            marker.write_text("# written by milint: its result cache\n*\n", encoding="utf-8")
+        except OSError:
+            pass
 
 
 def _shard_of(relpath: str) -> int:
@@ -146,13 +165,33 @@ def _digest(data: bytes) -> str:
 
 
 # ------------------------------------------------------------------ what names a cache file
-def namespace(settings: Any, toolbox: Any, rule_ids: list[str], root: Path) -> str:
-    """A digest of everything besides the file itself that a result depends on."""
+def for_run(base: Path, settings: Any, toolbox: Any, rule_ids: list[str], root: Path) -> ResultCache:
+    """The cache of this kind of run.  The digests of code and rule files are remembered by size
+    and modification time in the folder, so a run reads only the files that changed."""
+    from .cachedir import read_json, write_json
+
+    memo_path = base / "results" / "code-digests.json"
+    known = read_json(memo_path)
+    known = known if isinstance(known, dict) else {}
+    now: dict = {}
+    name = namespace(settings, toolbox, rule_ids, root, (known, now))
+    if now != known:  # files that changed, or another kind of run's files: this run's are kept
+        write_json(memo_path, now)
+    return ResultCache.open(base, name)
+
+
+def namespace(settings: Any, toolbox: Any, rule_ids: list[str], root: Path,
+              memo: Optional[tuple[dict, dict]] = None) -> str:
+    """A digest of everything besides the file itself that a result depends on.  Code and rule
+    files count by content, libraries by installed version: a fresh `pip install` in each CI job
+    gives new modification times, not new results.  `memo`: file digests known, and those used."""
+    known, now = memo if memo is not None else ({}, {})
     state = {
         "root": str(root),
         "milint": __version__, "python": list(sys.version_info[:3]), "format": FORMAT,
-        "code": _stamps(_code_files(toolbox)),
-        "rule_files": _stamps(sorted({str(r.source) for r in toolbox.rules})),
+        "code": _content_digest(_code_files(toolbox), known, now),
+        "rule_files": _content_digest(sorted({str(r.source) for r in toolbox.rules}), known, now),
+        "libraries": _library_versions(),
         "rules": rule_ids,
         "settings": {k: v for k, v in asdict(settings).items() if k not in _NEUTRAL_SETTINGS},
     }
@@ -161,33 +200,71 @@ def namespace(settings: Any, toolbox: Any, rule_ids: list[str], root: Path) -> s
 
 
 def _code_files(toolbox: Any) -> list[str]:
-    """milint's own modules, those of every plugin and the libraries it reads with: an edited check
-    (an editable install, a plugin in development) or an upgrade must not be answered from the cache."""
-    package = Path(__file__).resolve().parent
-    files = {str(p) for p in package.rglob("*.py")}
-    for name in _DEPENDENCIES:  # found, not imported: their start-up cost stays where it was
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        if spec is not None and spec.origin:
-            files.add(spec.origin)
+    """The modules of milint and of every plugin's package: an edited check (an editable install, a
+    rule pack in development, a helper module a plugin imports) must not be answered from the cache."""
+    packages = {Path(__file__).resolve().parent}
+    files: set[str] = set()
     for plugin in toolbox.pm.get_plugins():
-        module = sys.modules.get(getattr(plugin, "__name__", None) or type(plugin).__module__)
-        file = getattr(module, "__file__", None)
-        if file:
-            files.add(str(Path(file).resolve()))
+        name = plugin.__name__ if isinstance(plugin, types.ModuleType) else type(plugin).__module__
+        top = sys.modules.get(name.split(".")[0])
+        file = getattr(top, "__file__", None)
+        if not file:
+            continue
+        path = Path(file).resolve()
+        if path.name == "__init__.py":
+            packages.add(path.parent)
+        else:
+            files.add(str(path))
+    for package in packages:
+        files.update(str(p) for p in package.rglob("*.py"))
     return sorted(files)
 
 
-def _stamps(files: list[str]) -> list:
-    out = []
+def _content_digest(files: list[str], known: dict, now: dict) -> str:
+    """One digest of the files' names and contents.  `known` maps a file to [size, mtime ns, digest]
+    as an earlier run saw it; `now` receives the same for these files as they are."""
+    digest = hashlib.sha256()
     for file in files:
+        digest.update(file.encode("utf-8", "surrogatepass") + b"\0")
         try:
             st = os.stat(file)
-            out.append([file, st.st_size, st.st_mtime_ns])
+            seen = known.get(file)
+            if (isinstance(seen, list) and len(seen) == 3 and seen[0] == st.st_size
+                    and seen[1] == st.st_mtime_ns and isinstance(seen[2], str)):
+                file_digest = seen[2]
+            else:
+                with open(file, "rb") as fh:
+                    file_digest = hashlib.sha256(fh.read()).hexdigest()
+            now[file] = [st.st_size, st.st_mtime_ns, file_digest]
         except OSError:
-            out.append([file, None, None])
+            file_digest = "missing"
+        digest.update(file_digest.encode("ascii", "replace"))
+    return digest.hexdigest()
+
+
+def _library_versions() -> list:
+    """The installed distributions of the libraries whose upgrade can change what milint finds,
+    by the name of their metadata folder (``pygments-2.19.1.dist-info``); found, not imported."""
+    listings: dict[Path, list[str]] = {}
+    out = []
+    for module, dist in _DEPENDENCIES.items():
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.origin:
+            out.append([module, None])
+            continue
+        origin = Path(spec.origin)
+        site = origin.parent.parent if origin.name.startswith("__init__.") else origin.parent
+        if site not in listings:
+            try:
+                listings[site] = os.listdir(site)
+            except OSError:
+                listings[site] = []
+        prefix = dist
+        out.append([module, sorted(n for n in listings[site] if n.lower().replace("-", "_").startswith(prefix)
+                                   and n.endswith((".dist-info", ".egg-info")))])
     return out
 
 
@@ -197,11 +274,61 @@ def encode_result(findings: list[Finding], notices: list[Notice], parsed: bool) 
             [[n.path, n.message, n.level, n.reported] for n in notices], parsed]
 
 
-def decode_result(data: list) -> tuple[list[Finding], list[Notice], bool]:
-    findings_data, notices_data, parsed = data
-    findings = [_decode_finding(f) for f in findings_data]
-    notices = [Notice(str(p), str(m), str(level), bool(reported)) for p, m, level, reported in notices_data]
-    return findings, notices, bool(parsed)
+def decode_result(data: Any, relpath: str) -> tuple[list[Finding], list[Notice], bool]:
+    """The result `encode_result` wrote for the file at `relpath`; ValueError for anything else (a
+    damaged or forged entry must be a miss, never a crash or a wrong report)."""
+    findings_data, notices_data, parsed = _items(data, 3)
+    findings = [_decode_finding(f, relpath) for f in _items(findings_data)]
+    notices = []
+    for item in _items(notices_data):
+        path, message, level, reported = _items(item, 4)
+        notices.append(Notice(_same(path, relpath), _text(message), _choice(level, _LEVELS), _flag(reported)))
+    return findings, notices, _flag(parsed)
+
+
+_LEVELS = ("error", "warning", "note")
+
+
+def _items(value: Any, count: Optional[int] = None) -> list:
+    if not isinstance(value, list) or (count is not None and len(value) != count):
+        raise ValueError("not the list expected")
+    return value
+
+
+def _of(value: Any, kind: type) -> Any:
+    if type(value) is not kind:  # exactly: a bool is not a number here
+        raise ValueError(f"not a {kind.__name__}")
+    return value
+
+
+def _text(value: Any) -> str:
+    return _of(value, str)
+
+
+def _flag(value: Any) -> bool:
+    return _of(value, bool)
+
+
+def _number(value: Any) -> int:
+    if _of(value, int) < 0:
+        raise ValueError("a negative count")
+    return value
+
+
+def _choice(value: Any, choices: tuple) -> str:
+    if value not in choices:
+        raise ValueError("not one of the choices")
+    return value
+
+
+def _same(value: Any, relpath: str) -> str:
+    if value != relpath:
+        raise ValueError("about another file")
+    return value
+
+
+def _decode_region(value: Any) -> Region:
+    return Region(*(_number(n) for n in _items(value, 4)))
 
 
 def _region(r: Region) -> list:
@@ -216,9 +343,20 @@ def _encode_finding(f: Finding) -> list:
             [[r.path, _region(r.region), r.message] for r in f.related], suppression]
 
 
-def _decode_finding(data: list) -> Finding:
-    (rule_id, name, level, message, path, region, start, end, snippet, fix, related, suppression) = data
-    return Finding(rule_id, name, level, message, path, Region(*region), start, end, snippet,
-                   [Replacement(s, e, text, Region(*r)) for s, e, text, r in fix],
-                   [Related(p, Region(*r), m) for p, r, m in related],
-                   suppression=Suppression(*suppression) if suppression is not None else None)
+def _decode_finding(data: Any, relpath: str) -> Finding:
+    (rule_id, name, level, message, path, region, start, end, snippet, fix, related,
+     suppression) = _items(data, 12)
+    replacements = []
+    for item in _items(fix):
+        s, e, text, where = _items(item, 4)
+        replacements.append(Replacement(_number(s), _number(e), _text(text), _decode_region(where)))
+    notes = []
+    for item in _items(related):
+        other, where, note = _items(item, 3)
+        notes.append(Related(_same(other, relpath), _decode_region(where), _text(note)))
+    if suppression is not None:
+        kind, justification, source = _items(suppression, 3)
+        suppression = Suppression(_choice(kind, ("inSource", "external")), _text(justification), _text(source))
+    return Finding(_text(rule_id), _text(name), _choice(level, _LEVELS), _text(message), _same(path, relpath),
+                   _decode_region(region), _number(start), _number(end), _text(snippet), replacements, notes,
+                   suppression=suppression)

@@ -90,6 +90,8 @@ def suppress_inline(document, findings: list[Finding], policy: Policy) -> list[P
     directives = comment_directives(document, policy, problems)
     if document.kind == "arm" and '"milint"' in document.lower:
         directives += metadata_directives(document, policy, problems)
+    # a result that changes with the date, not the bytes: the result cache must not keep it
+    document.suppressions_expire = any(d.until is not None for d in directives)
     for directive in directives:
         _check_in_force(directive, policy, problems)
     for finding in findings:

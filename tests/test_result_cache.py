@@ -95,27 +95,55 @@ def test_another_selection_or_option_does_not_use_the_results_of_this_one(repo, 
     assert levels.files_cached == 0 and levels.findings[0].level == "note"
 
 
-def test_edited_code_starts_a_fresh_cache(tmp_path, toolbox, monkeypatch):
+def test_edited_code_starts_a_fresh_cache_and_a_reinstall_does_not(tmp_path, toolbox, monkeypatch):
     module = tmp_path / "plugin.py"
     module.write_text("X = 1\n")
     monkeypatch.setattr(result_cache, "_code_files", lambda toolbox: [str(module)])
     settings = Settings(cache_dir=str(tmp_path / "cache"))
-    before = result_cache.namespace(settings, toolbox, ["MI201"], tmp_path)
-    assert result_cache.namespace(settings, toolbox, ["MI201"], tmp_path) == before
-    module.write_text("X = 22\n")
-    assert result_cache.namespace(settings, toolbox, ["MI201"], tmp_path) != before
-    assert result_cache.namespace(settings, toolbox, ["MI201"], tmp_path / "elsewhere") != before
+
+    def name(root=tmp_path):
+        return result_cache.for_run(tmp_path / "cache", settings, toolbox, ["MI201"], root).folder.name
+    before = name()
+    assert name() == before
+    os.utime(module, (1, 1))  # a fresh `pip install` in a CI job: new times, same contents
+    assert name() == before
+    module.write_text("X = 2\n")  # same size, new contents
+    os.utime(module, (2, 2))
+    edited = name()
+    assert edited != before
+    module.write_text("X = 1\n")
+    assert name() == before
+    assert name(tmp_path / "elsewhere") != before
 
 
-def test_code_files_cover_milint_and_its_plugins(toolbox):
-    files = result_cache._code_files(toolbox)
+def test_code_files_cover_milint_and_every_module_of_a_plugin_s_package(tmp_path, monkeypatch):
+    from milint.engine import Toolbox
+
+    package = tmp_path / "acme_pack"
+    package.mkdir()
+    (package / "__init__.py").write_text("from .plugin import *\n")
+    (package / "plugin.py").write_text("class Pack:\n    pass\n")
+    (package / "impl.py").write_text("CHECKS = {}\n")  # where the checks live: imported by the plugin
+    (tmp_path / "single.py").write_text("X = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import acme_pack.plugin
+    import single
+
+    box = Toolbox(Settings(load_entrypoints=False))
+    box.pm.register(acme_pack.plugin.Pack())  # a plugin object, not a module
+    box.pm.register(single)
+    files = result_cache._code_files(box)
     assert str(Path(engine.__file__).resolve()) in files
-    from milint.checks import plugin
+    assert {str((package / n).resolve()) for n in ("__init__.py", "plugin.py", "impl.py")} <= set(files)
+    assert str((tmp_path / "single.py").resolve()) in files
 
-    assert str(Path(plugin.__file__).resolve()) in files
-    import importlib.util
 
-    assert importlib.util.find_spec("pygments").origin in files  # an upgrade changes what the lexers give
+def test_libraries_count_by_installed_version():
+    import pygments
+
+    versions = dict(result_cache._library_versions())
+    assert set(versions) == set(result_cache._DEPENDENCIES)
+    assert any(pygments.__version__ in name for name in versions["pygments"])  # an upgrade changes the lexers
 
 
 def test_results_a_run_cannot_repeat_are_not_kept(repo, toolbox, monkeypatch):
@@ -147,17 +175,102 @@ def test_a_file_out_of_time_is_not_kept(repo, toolbox, monkeypatch):
     assert again.files_cached == 0 and [f.rule_id for f in again.findings] == ["MI201"]
 
 
+@pytest.mark.parametrize("name, text", [
+    ("mixed.sh", "# milint: ignore[MI201] Until=2999-01-01 -- migrating\n" + TOKEN_SH),
+    ("dotless.sh", "# milint: ignore[MI201] untıl=2999-01-01 -- migrating\n" + TOKEN_SH),
+    ("wide.sh", ("# milint: ignore[MI201] until=2999-01-01 -- migrating\n" + TOKEN_SH).encode("utf-16")),
+    ("escaped.json", '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",'
+                     ' "metadata": {"milint": {"ignore": ["MI103"], "\\u0075ntil": "2999-01-01"}}, "resources": '
+                     '[{"type": "Microsoft.Compute/virtualMachines", "name": "vm", "identity": {"type": "none"}}]}'),
+])
+def test_however_an_expiry_is_written_the_file_is_not_kept(repo, toolbox, name, text):
+    (repo / "a.sh").unlink()
+    target = repo / name
+    target.write_bytes(text) if isinstance(text, bytes) else target.write_text(text, encoding="utf-8")
+    settings = cached(repo)
+    run([str(repo)], settings, toolbox)
+    assert run([str(repo)], settings, toolbox).files_cached == 0
+
+
 def test_a_file_with_an_expiring_suppression_is_checked_every_time(repo, toolbox):
     """Its result changes on the expiry date (MI903), with the same bytes."""
     (repo / "a.sh").write_text("# milint: ignore[MI201] until=2999-01-01 -- migrating\n" + TOKEN_SH)
     (repo / "b.json").write_text('{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymen'
-                                 'tTemplate.json#", "metadata": {"milint": {"ignore": ["MI103"], "UNTIL": "2999-01-01"}}, '
+                                 'tTemplate.json#", "metadata": {"milint": {"ignore": ["MI103"], "until": "2999-01-01"}}, '
                                  '"resources": [{"type": "Microsoft.Compute/virtualMachines", "name": "vm", '
                                  '"identity": {"type": "SystemAssigned"}}]}')
     settings = cached(repo)
     first = run([str(repo)], settings, toolbox)
     assert first.findings and all(f.suppression is not None for f in first.findings if f.rule_id == "MI201")
     assert run([str(repo)], settings, toolbox).files_cached == 0
+
+
+def test_per_file_ignores_are_applied_after_the_look_up(repo, toolbox, monkeypatch):
+    """They depend on the path a file was named by, which is not in an entry's key."""
+    ignoring = cached(repo, per_file_ignores=[(str(repo), "*.sh", ["MI201"])], config_file=".milint.yaml")
+    [first] = run([str(repo)], ignoring, toolbox).findings
+    assert first.suppression is not None and first.suppression.source == "config"
+    never_checked(monkeypatch)
+    again = run([str(repo)], ignoring, toolbox)
+    assert again.files_cached == 1 and again.findings[0].suppression is not None
+    plain = run([str(repo)], cached(repo), toolbox)  # the same kind of run without the ignores
+    assert plain.files_cached == 1 and plain.findings[0].suppression is None
+
+
+def test_an_entry_with_anything_wrong_in_any_place_is_a_miss(repo, toolbox):
+    (repo / "a.sh").write_text("# milint: ignore[MI201] -- on purpose\n" + TOKEN_SH.replace("-H Metadata:true", ""))
+    settings = cached(repo)
+    truth = report_data(run([str(repo)], settings, toolbox))
+    [file] = cache_files(repo.parent / "cache")
+    pristine = json.loads(file.read_text())
+    result = pristine["entries"]["a.sh"][3]
+    assert any(f[11] is not None for f in result[0]) and any(f[9] for f in result[0])  # suppressed; fixable
+
+    def places(value, at=()):
+        yield at
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from places(item, at + (i,))
+    damaged = 0
+    for at in list(places(result))[1:]:
+        for wrong in (None, 7, True, -1, "x", [], {"k": 1}, [[["deep"]]]):
+            data = json.loads(json.dumps(pristine))
+            node = data["entries"]["a.sh"][3]
+            for i in at[:-1]:
+                node = node[i]
+            if type(node[at[-1]]) is type(wrong) or (wrong is None and at[0] == 0 and at[2:] == (11,)):
+                continue  # a value of the same type may be right (the cache itself is trusted); unsuppressed
+            node[at[-1]] = wrong
+            file.write_text(json.dumps(data))
+            report = run([str(repo)], settings, toolbox)  # must not raise
+            assert report.files_cached == 0 and report_data(report) == truth, (at, wrong)
+            damaged += 1
+    assert damaged > 200
+    finding = result[0][0]
+    for short in (finding[:11], finding + [None], finding[:5] + [finding[5][:3]] + finding[6:],
+                  finding[:4] + ["elsewhere.sh"] + finding[5:]):  # wrong lengths; another file's finding
+        data = json.loads(json.dumps(pristine))
+        data["entries"]["a.sh"][3][0][0] = short
+        file.write_text(json.dumps(data))
+        report = run([str(repo)], settings, toolbox)
+        assert report.files_cached == 0 and report_data(report) == truth
+
+
+def test_a_cache_inside_the_repository_is_not_checked(repo):
+    out = [milint("check", "--cache-dir", ".milint-cache", "--format", "json", ".", cwd=repo) for _ in range(3)]
+    assert [json.loads(o.stdout)["summary"]["files"] for o in out] == [1, 1, 1]
+    assert (repo / ".milint-cache" / "results" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_workers_started_by_spawn_are_not_sent_the_shards(repo, toolbox):
+    import pickle
+
+    settings = cached(repo)
+    run([str(repo)], settings, toolbox)
+    cache = engine._result_cache(settings, toolbox, engine.active_rules(toolbox, settings), repo.resolve())
+    assert cache.has("a.sh")
+    copy = pickle.loads(pickle.dumps(cache))
+    assert copy.folder == cache.folder and copy._shards == {} and copy.has("a.sh")
 
 
 def cache_files(folder: Path) -> list[Path]:
@@ -273,7 +386,8 @@ def test_a_small_batch_reads_only_the_shards_of_its_files(repo, tmp_path, toolbo
     monkeypatch.setattr(cachedir, "read_json", lambda path: read.append(path) or real(path))
     batch = run([str(repo / "s1.sh"), str(repo / "s2.sh")], settings, toolbox)
     assert batch.files_cached == 2
-    assert sorted(read) == sorted({shard_of(tmp_path / "cache", rel) for rel in ("s1.sh", "s2.sh")})
+    shards = [path for path in read if path.name != "code-digests.json"]
+    assert sorted(shards) == sorted({shard_of(tmp_path / "cache", rel) for rel in ("s1.sh", "s2.sh")})
 
 
 def test_a_fully_cached_run_writes_nothing(repo, tmp_path, toolbox):
