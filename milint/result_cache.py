@@ -2,14 +2,16 @@
 not change since the last run, and a file's findings depend only on its bytes, its name and the run.
 
 An entry is looked up by the file's path and the SHA-256 of its bytes.  Everything else a result
-depends on -- milint's version and code, the plugins' code, the rule files, the Python version and
-every setting of the run (selection, options, levels, limits, per-file ignores, the root) -- goes
-into the name of the cache file, so a change to any of them starts a fresh one.  Only results that
-the same input always gives are kept: not a file skipped for time, not one a rule crashed on.
+depends on -- the content of milint's and its plugins' modules and of the rule files, the installed
+versions of the libraries it reads with, the Python version, every setting of the run (selection,
+options, levels, limits) and the root -- names the cache folder, so a change to any of them starts a
+fresh one.  Per-file ignores depend on the path a file is named by: they are applied after the
+look-up, not kept.  Only results that the same bytes always give are kept: not a file skipped for
+time, one a rule crashed on, or one whose suppressions expire on a date.
 
-Entries are JSON data, never pickles, and the folder comes from the command line or the
-environment only, never from a configuration file: a pull request can change the configuration,
-and must not be able to point milint at results it wrote itself.
+Entries are JSON data, never pickles, read strictly (anything unexpected is a miss), and the folder
+comes from the command line or the environment only, never from a configuration file: a pull
+request can change the configuration, and must not be able to point milint at results it wrote.
 """
 from __future__ import annotations
 
