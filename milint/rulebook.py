@@ -7,6 +7,7 @@ literal prefilter and the example tests all read from here.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -240,6 +241,8 @@ def _as_json(data):
 
 
 class _RuleCache:
+    KEEP_DAYS = 30
+
     def __init__(self):
         from . import __version__
         from .cachedir import cache_folder, read_json
@@ -247,6 +250,7 @@ class _RuleCache:
         folder = cache_folder()
         self.path: Optional[Path] = folder / f"rules-{__version__}.json" if folder is not None else None
         self.changed = False
+        self.today = int(time.time() // 86400)
         entries = read_json(self.path) if self.path is not None else None
         self.entries: dict = entries if isinstance(entries, dict) else {}
 
@@ -262,13 +266,16 @@ class _RuleCache:
         entry = self.entries.get(str(file))
         stamp = self._stamp(file)
         if isinstance(entry, dict) and stamp is not None and entry.get("stamp") == stamp:
+            if entry.get("day") != self.today:  # used today: kept another KEEP_DAYS
+                entry["day"] = self.today
+                self.changed = True
             return entry.get("data")
         return None
 
     def put(self, file: Path, data) -> None:
         stamp = self._stamp(file)
         if stamp is not None and self.path is not None:
-            self.entries[str(file)] = {"stamp": stamp, "data": data}
+            self.entries[str(file)] = {"stamp": stamp, "data": data, "day": self.today}
             self.changed = True
 
     def save(self) -> None:
@@ -278,8 +285,12 @@ class _RuleCache:
 
         from .cachedir import write_json
 
-        # entries of rule files that no longer exist (a removed pack, a test's temporary folder)
-        self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k)}
+        # entries of rule files that no longer exist (a removed pack) or have not been read for a month
+        # (a test's temporary folder): every run reads the whole cache at start-up
+        oldest = self.today - self.KEEP_DAYS
+        self.entries = {k: v for k, v in self.entries.items()
+                        if isinstance(v, dict) and isinstance(v.get("day"), int) and v["day"] >= oldest
+                        and os.path.exists(k)}
         write_json(self.path, self.entries)  # a read-only home: no cache, same results
 
 

@@ -51,3 +51,31 @@ def test_rule_cache_follows_edits_of_rule_files(tmp_path, monkeypatch):
                          encoding="utf-8")
     assert load_rules([rule_file])[0].level == "warning"
     assert load_rules([rule_file], cache=False)[0].level == "warning"
+
+
+def test_rule_cache_forgets_rule_files_unread_for_a_month(tmp_path, monkeypatch):
+    """Every run reads the whole rule cache at start-up: packs in folders no run reads any more (a
+    test's temporary folder) must not make it grow for ever."""
+    import json
+
+    from milint.checks.plugin import builtin_rules_dir
+    from milint.rulebook import _RuleCache, load_rules
+
+    monkeypatch.setenv("MILINT_CACHE_DIR", str(tmp_path / "cache"))
+    source = next(builtin_rules_dir().glob("MI201-*.yaml"))
+    for name in ("old", "recent"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        load_rules([tmp_path / name])
+    [cache] = (tmp_path / "cache").glob("rules-*.json")
+    data = json.loads(cache.read_text())
+    for key in data:
+        if "/old/" in key.replace("\\", "/"):
+            data[key]["day"] -= _RuleCache.KEEP_DAYS + 1
+        else:
+            data[key]["day"] -= 3  # read three days ago: its use is recorded again today
+    cache.write_text(json.dumps(data))
+    load_rules([tmp_path / "recent"])
+    kept = json.loads(cache.read_text())
+    assert [k for k in kept if "/old/" in k.replace("\\", "/")] == []
+    assert [v["day"] for k, v in kept.items() if "/recent/" in k.replace("\\", "/")] == [_RuleCache().today]
