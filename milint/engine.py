@@ -4,6 +4,7 @@ discover -> include/exclude -> read -> prefilter -> parse (sources) -> facts -> 
 from __future__ import annotations
 
 import os
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,7 +177,7 @@ class FileChecker:
         """Findings and notices of one file, whether it was parsed, (when a finding offers a fix) the
         digest of the bytes that were checked, and, when the run keeps results, the entry to keep
         (`ResultCache.save`) or None."""
-        data, unread = self._read(candidate)
+        data, unread, st = self._read(candidate)
         if data is None:
             return unread + (None, None)
         results = self.results
@@ -187,34 +188,44 @@ class FileChecker:
         entry = None
         if (results is not None and not self._unrepeatable
                 and not any(n.level == "error" for n in notices)):  # only what the same bytes always give
-            entry = results.record(candidate.relpath, data, candidate.kind, findings, notices, parsed, digest)
+            entry = results.record(candidate.relpath, data, candidate.kind, findings, notices, parsed, digest,
+                                   stamp_of(st))
         self.suppress_by_path(candidate, findings)  # after recording: the path is not in the entry's key
         return findings, notices, parsed, digest if fixable else None, entry
 
     def from_cache(self, candidate: Candidate) -> Optional[tuple]:
-        """What `check` would give, as an earlier run recorded it for the file's current bytes, or None."""
+        """What `check` would give, as an earlier run recorded it for the file as it is now, or None;
+        in the place of check's entry, the file's size and time to keep with the old entry."""
         if self.results is None or not self.results.has(candidate.relpath):
             return None
-        data, _ = self._read(candidate)
-        hit = self.results.lookup(candidate.relpath, data, candidate.kind) if data is not None else None
+        try:
+            stamp = stamp_of(os.stat(candidate.path))
+        except OSError:
+            return None
+        # the same size and modification time as when the entry was kept: not even read
+        hit = self.results.lookup_unchanged(candidate.relpath, stamp, candidate.kind)
+        if hit is None:
+            data, _, _ = self._read(candidate)
+            hit = self.results.lookup(candidate.relpath, data, candidate.kind) if data is not None else None
         if hit is None:
             return None
         findings, notices, parsed, digest = hit
         self.suppress_by_path(candidate, findings)
-        return findings, notices, parsed, digest if any(f.fix for f in findings) else None, None
+        return findings, notices, parsed, digest if any(f.fix for f in findings) else None, stamp
 
-    def _read(self, candidate: Candidate) -> tuple[Optional[bytes], Optional[tuple]]:
-        """The file's bytes; or None and the result of a file that is not read (too large, unreadable)."""
+    def _read(self, candidate: Candidate) -> tuple[Optional[bytes], Optional[tuple], Optional[os.stat_result]]:
+        """The file's bytes and its status; or None and the result of a file that is not read (too
+        large, unreadable)."""
         notices: list[Notice] = []
         try:
-            size = os.path.getsize(candidate.path)
-            if size > self.settings.max_file_size:  # known from its size: not even opened
-                return None, self.check_bytes(candidate, b"", notices, size)
+            st = os.stat(candidate.path)
+            if st.st_size > self.settings.max_file_size:  # known from its size: not even opened
+                return None, self.check_bytes(candidate, b"", notices, st.st_size), None
             with open(candidate.path, "rb") as fh:
-                return fh.read(self.settings.max_file_size + 1), None
+                return fh.read(self.settings.max_file_size + 1), None, st
         except OSError as exc:
             notices.append(Notice(candidate.relpath, f"cannot read file: {exc.strerror or exc}", "warning"))
-            return None, ([], notices, False)
+            return None, ([], notices, False), None
 
     def check_bytes(self, candidate: Candidate, data: bytes, notices: list[Notice],
                     size: Optional[int] = None) -> tuple[list[Finding], list[Notice], bool]:
@@ -437,6 +448,18 @@ def _check_batch_in_worker(batch: list[tuple[int, Candidate]]) -> list[tuple[int
     return [(i, _WORKER.check(candidate)) for i, candidate in batch]
 
 
+# a file changed this recently may change again within the same tick of its clock, keeping its time
+RACY_SECONDS = 2
+
+
+def stamp_of(st: Optional[os.stat_result]) -> Optional[list]:
+    """[size, modification time in ns] by which an unchanged file is known without reading it; None
+    for a file modified in the last RACY_SECONDS (another change in the same tick would not show)."""
+    if st is None or time.time_ns() - st.st_mtime_ns < RACY_SECONDS * 1_000_000_000:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
 def _digest(data: bytes) -> str:
     from .fixes import digest
 
@@ -540,7 +563,7 @@ def run(paths: list[str], settings: Settings, toolbox: Optional[Toolbox] = None)
     if cache is not None:
         pending_set = set(pending)
         cache.save([results[i][4] for i in pending if results[i][4] is not None],
-                   [c.relpath for i, c in enumerate(candidates) if i not in pending_set])
+                   [(c.relpath, results[i][4]) for i, c in enumerate(candidates) if i not in pending_set])
     errors = sum(1 for n in notices if n.level == "error")
     report = Report(findings, notices, rules, root, len(candidates), parsed, errors, baseline=baseline,
                     checked=checked, files=[c.relpath for c in candidates], files_cached=files_cached)

@@ -1,7 +1,8 @@
 """The results of checking a file, kept between runs: pre-commit and CI mostly see files that did
 not change since the last run, and a file's findings depend only on its bytes, its name and the run.
 
-An entry is looked up by the file's path and the SHA-256 of its bytes.  Everything else a result
+An entry is looked up by the file's path and the SHA-256 of its bytes, or, when the file's size and
+modification time are those recorded with the entry, without reading it.  Everything else a result
 depends on -- the content of milint's and its plugins' modules and of the rule files, the installed
 versions of the libraries it reads with, the Python version, every setting of the run (selection,
 options, levels, limits) and the root -- names the cache folder, so a change to any of them starts a
@@ -31,7 +32,7 @@ from . import __version__
 from .discover import Notice
 from .findings import Finding, Region, Related, Replacement, Suppression
 
-FORMAT = 2  # of the entries below; part of the folder name
+FORMAT = 3  # of the entries below; part of the folder name
 SHARDS = 64  # files per kind of run: a pre-commit batch reads the few that hold its files
 KEEP_DAYS = 30  # an entry not used for this long (a deleted or renamed file) is dropped when saving
 MAX_RUNS = 8  # kinds of run (cache folders) kept: a big repository takes some 250 bytes a file in each
@@ -65,36 +66,48 @@ class ResultCache:
     def lookup(self, relpath: str, data: bytes, kind: Optional[str]) -> Optional[tuple]:
         """(findings, notices, parsed, digest) recorded for these bytes at this path, or None."""
         entry = self._shard(_shard_of(relpath)).get(relpath)
-        if not _is_entry(entry):
+        if not _is_entry(entry) or entry[0] != _digest(data):
             return None
-        digest = _digest(data)
-        if entry[0] != digest or entry[1] != kind:
+        return self._result(relpath, entry, kind)
+
+    def lookup_unchanged(self, relpath: str, stamp: Optional[list], kind: Optional[str]) -> Optional[tuple]:
+        """As `lookup`, for a file whose size and modification time (`stamp`) are what they were when
+        its entry was kept: it is not read (as in git, make and ruff)."""
+        entry = self._shard(_shard_of(relpath)).get(relpath)
+        if stamp is None or not _is_entry(entry) or entry[4] != stamp:
+            return None
+        return self._result(relpath, entry, kind)
+
+    def _result(self, relpath: str, entry: list, kind: Optional[str]) -> Optional[tuple]:
+        if entry[1] != kind:
             return None
         try:
             findings, notices, parsed = decode_result(entry[3], relpath)
         except ValueError:  # a damaged entry is a miss
             return None
-        return findings, notices, parsed, digest
+        return findings, notices, parsed, entry[0]
 
     def record(self, relpath: str, data: bytes, kind: Optional[str], findings: list[Finding],
-               notices: list[Notice], parsed: bool, digest: Optional[str] = None) -> list:
+               notices: list[Notice], parsed: bool, digest: Optional[str] = None,
+               stamp: Optional[list] = None) -> list:
         """The entry for a result, to hand to `save` (workers record, the main process saves)."""
-        return [relpath, [digest or _digest(data), kind, self.today, encode_result(findings, notices, parsed)]]
+        return [relpath, [digest or _digest(data), kind, self.today, encode_result(findings, notices, parsed),
+                          stamp]]
 
-    def save(self, recorded: list, used: list[str]) -> None:
-        """Write the new entries and the use dates of the old ones to the shards they belong to;
-        entries long unused are dropped.  Each shard is read again first, so that runs side by side
+    def save(self, recorded: list, used: list[tuple[str, Optional[list]]]) -> None:
+        """Write the new entries, and the use dates and the files' current size and time (`used`) of
+        the old ones, to the shards they belong to; entries long unused are dropped.  Each shard is read again first, so that runs side by side
         (pre-commit's batches) keep each other's entries; a run that found everything writes nothing."""
         from .cachedir import write_json
 
         changes: dict[int, list] = {}
         for rel, entry in recorded:
             changes.setdefault(_shard_of(rel), []).append((rel, entry))
-        for rel in used:
+        for rel, stamp in used:
             shard = _shard_of(rel)
             entry = self._shard(shard).get(rel)
-            if _is_entry(entry) and entry[2] != self.today:
-                changes.setdefault(shard, []).append((rel, entry[:2] + [self.today] + entry[3:]))
+            if _is_entry(entry) and (entry[2] != self.today or entry[4] != stamp):
+                changes.setdefault(shard, []).append((rel, entry[:2] + [self.today, entry[3], stamp]))
         written = False
         if changes:
             _ignore_in_git(self.folder.parent)
@@ -140,8 +153,9 @@ def _shard_of(relpath: str) -> int:
 
 
 def _is_entry(entry: Any) -> bool:
-    """[digest, kind, day last used, result]"""
-    return isinstance(entry, list) and len(entry) == 4 and isinstance(entry[2], int)
+    """[digest, kind, day last used, result, [size, mtime ns] or None]"""
+    return (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], str)
+            and isinstance(entry[2], int) and (entry[4] is None or isinstance(entry[4], list)))
 
 
 def _prune_runs(results: Path, keep: Path) -> None:

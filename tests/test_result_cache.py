@@ -273,6 +273,57 @@ def test_workers_started_by_spawn_are_not_sent_the_shards(repo, toolbox):
     assert copy.folder == cache.folder and copy._shards == {} and copy.has("a.sh")
 
 
+def age(*files: Path, seconds: int = 100) -> None:
+    """Files last changed a while ago (one changed within engine.RACY_SECONDS is always read)."""
+    when = time.time() - seconds
+    for file in files:
+        os.utime(file, (when, when))
+
+
+def never_read(monkeypatch):
+    def refuse(self, candidate):
+        raise AssertionError(f"{candidate.relpath} was read")
+    monkeypatch.setattr(FileChecker, "_read", refuse)
+
+
+def test_a_file_with_its_old_size_and_time_is_not_even_read(repo, toolbox, monkeypatch):
+    age(repo / "a.sh")
+    settings = cached(repo)
+    cold = run([str(repo)], settings, toolbox)
+    never_read(monkeypatch)
+    warm = run([str(repo)], settings, toolbox)
+    assert warm.files_cached == 1 and report_data(warm) == report_data(cold)
+
+
+def test_a_file_changed_just_now_is_read_next_time(repo, toolbox, monkeypatch):
+    """Changed within the same tick of the clock, a file could change again and keep its time."""
+    settings = cached(repo)
+    run([str(repo)], settings, toolbox)  # a.sh was written a moment ago
+    [file] = cache_files(repo.parent / "cache")
+    assert json.loads(file.read_text())["entries"]["a.sh"][4] is None
+    reads = []
+    real = FileChecker._read
+    monkeypatch.setattr(FileChecker, "_read", lambda self, c: reads.append(c.relpath) or real(self, c))
+    assert run([str(repo)], settings, toolbox).files_cached == 1 and reads == ["a.sh"]
+
+
+def test_a_new_time_means_a_read_and_the_entry_learns_it(repo, toolbox, monkeypatch):
+    age(repo / "a.sh", seconds=1000)
+    settings = cached(repo)
+    real = FileChecker._read
+    run([str(repo)], settings, toolbox)
+    age(repo / "a.sh", seconds=500)  # a fresh checkout: the same bytes, another time
+    again = run([str(repo)], settings, toolbox)
+    assert again.files_cached == 1  # by its digest
+    never_read(monkeypatch)
+    assert run([str(repo)], settings, toolbox).files_cached == 1  # by its new time
+    monkeypatch.setattr(FileChecker, "_read", real)
+    (repo / "a.sh").write_text(TOKEN_SH.replace(".com'", ".com/'"))  # changed: another time and size
+    age(repo / "a.sh", seconds=200)
+    changed = run([str(repo)], settings, toolbox)
+    assert changed.files_cached == 0 and changed.findings == []
+
+
 def cache_files(folder: Path) -> list[Path]:
     return sorted((folder / "results").glob("v*/*.json"))
 
@@ -293,8 +344,9 @@ def test_a_damaged_cache_is_a_miss_and_is_rewritten(repo, tmp_path, toolbox):
     settings = cached(repo)
     run([str(repo)], settings, toolbox)
     [file] = cache_files(tmp_path / "cache")
-    for damage in (b"\x00garbage{", b'{"format": 2, "entries": {"a.sh": [1, 2, 3, [4]]}}',
-                   b'{"format": 2, "entries": {"a.sh": ["x", null, 0, 5]}}', b"[" * 100000):
+    version = str(result_cache.FORMAT).encode()
+    for damage in (b"\x00garbage{", b'{"format": %b, "entries": {"a.sh": [1, 2, 3, [4], null]}}' % version,
+                   b'{"format": %b, "entries": {"a.sh": ["x", null, 0, 5, [1, 2]]}}' % version, b"[" * 100000):
         file.write_bytes(damage)
         again = run([str(repo)], settings, toolbox)
         assert [f.rule_id for f in again.findings] == ["MI201"] and again.files_cached == 0
