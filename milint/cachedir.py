@@ -8,8 +8,22 @@ cannot be written only costs the speed-up.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Optional
+
+
+KEEP_DAYS = 30  # what a cache has not used for this long (a deleted file, a removed pack) is dropped
+
+
+def today() -> int:
+    """The day number caches record when an entry was last used."""
+    return int(time.time() // 86400)
+
+
+def stamp(st: os.stat_result) -> list:
+    """[size, modification time in ns]: how a cache knows a file has not changed without reading it."""
+    return [st.st_size, st.st_mtime_ns]
 
 
 def cache_folder() -> Optional[Path]:

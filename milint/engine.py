@@ -138,7 +138,6 @@ class FileChecker:
         from .prefilter import TriggerIndex
 
         self.index = TriggerIndex(t for r in self.rules for t in r.triggers_lower)
-        self.triggers = self.index.patterns
         self.rule_triggers = {r.id: frozenset(t.encode("utf-8") for t in r.triggers_lower) for r in self.rules}
         # per rule, what run_rules tests before running it: its check, triggers and fact kinds
         self._runnable = [(r, toolbox.checks[r.id], self.rule_triggers[r.id], tuple(r.facts or ()))
@@ -188,7 +187,7 @@ class FileChecker:
         entry = None
         if (results is not None and not self._unrepeatable
                 and not any(n.level == "error" for n in notices)):  # only what the same bytes always give
-            entry = results.record(candidate.relpath, data, candidate.kind, findings, notices, parsed, digest,
+            entry = results.record(candidate.relpath, digest, candidate.kind, findings, notices, parsed,
                                    stamp_of(st))
         self.suppress_by_path(candidate, findings)  # after recording: the path is not in the entry's key
         return findings, notices, parsed, digest if fixable else None, entry
@@ -199,13 +198,14 @@ class FileChecker:
         if self.results is None or not self.results.has(candidate.relpath):
             return None
         try:
-            stamp = stamp_of(os.stat(candidate.path))
+            st = os.stat(candidate.path)
         except OSError:
             return None
+        stamp = stamp_of(st)
         # the same size and modification time as when the entry was kept: not even read
         hit = self.results.lookup_unchanged(candidate.relpath, stamp, candidate.kind)
         if hit is None:
-            data, _, _ = self._read(candidate)
+            data, _, _ = self._read(candidate, st)
             hit = self.results.lookup(candidate.relpath, data, candidate.kind) if data is not None else None
         if hit is None:
             return None
@@ -213,12 +213,13 @@ class FileChecker:
         self.suppress_by_path(candidate, findings)
         return findings, notices, parsed, digest if any(f.fix for f in findings) else None, stamp
 
-    def _read(self, candidate: Candidate) -> tuple[Optional[bytes], Optional[tuple], Optional[os.stat_result]]:
-        """The file's bytes and its status; or None and the result of a file that is not read (too
-        large, unreadable)."""
+    def _read(self, candidate: Candidate, st: Optional[os.stat_result] = None
+              ) -> tuple[Optional[bytes], Optional[tuple], Optional[os.stat_result]]:
+        """The file's bytes and its status (`st`, when the caller has it); or None and the result of a
+        file that is not read (too large, unreadable)."""
         notices: list[Notice] = []
         try:
-            st = os.stat(candidate.path)
+            st = st or os.stat(candidate.path)
             if st.st_size > self.settings.max_file_size:  # known from its size: not even opened
                 return None, self.check_bytes(candidate, b"", notices, st.st_size), None
             with open(candidate.path, "rb") as fh:
@@ -455,9 +456,11 @@ RACY_SECONDS = 2
 def stamp_of(st: Optional[os.stat_result]) -> Optional[list]:
     """[size, modification time in ns] by which an unchanged file is known without reading it; None
     for a file modified in the last RACY_SECONDS (another change in the same tick would not show)."""
+    from .cachedir import stamp
+
     if st is None or time.time_ns() - st.st_mtime_ns < RACY_SECONDS * 1_000_000_000:
         return None
-    return [st.st_size, st.st_mtime_ns]
+    return stamp(st)
 
 
 def _digest(data: bytes) -> str:

@@ -29,12 +29,13 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import __version__
+from .cachedir import KEEP_DAYS, today
+from .cachedir import stamp as file_stamp
 from .discover import Notice
 from .findings import Finding, Region, Related, Replacement, Suppression
 
 FORMAT = 3  # of the entries below; part of the folder name
 SHARDS = 64  # files per kind of run: a pre-commit batch reads the few that hold its files
-KEEP_DAYS = 30  # an entry not used for this long (a deleted or renamed file) is dropped when saving
 MAX_RUNS = 8  # kinds of run (cache folders) kept: a big repository takes some 250 bytes a file in each
 # settings that cannot change a recorded result (per-file ignores are applied after the look-up)
 _NEUTRAL_SETTINGS = ("jobs", "baseline", "cache_dir", "load_entrypoints", "per_file_ignores", "config_file")
@@ -49,7 +50,7 @@ class ResultCache:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.today = int(time.time() // 86400)
+        self.today = today()
         self._shards: dict[int, dict] = {}
 
     @classmethod
@@ -87,12 +88,10 @@ class ResultCache:
             return None
         return findings, notices, parsed, entry[0]
 
-    def record(self, relpath: str, data: bytes, kind: Optional[str], findings: list[Finding],
-               notices: list[Notice], parsed: bool, digest: Optional[str] = None,
-               stamp: Optional[list] = None) -> list:
+    def record(self, relpath: str, digest: str, kind: Optional[str], findings: list[Finding],
+               notices: list[Notice], parsed: bool, stamp: Optional[list] = None) -> list:
         """The entry for a result, to hand to `save` (workers record, the main process saves)."""
-        return [relpath, [digest or _digest(data), kind, self.today, encode_result(findings, notices, parsed),
-                          stamp]]
+        return [relpath, [digest, kind, self.today, encode_result(findings, notices, parsed), stamp]]
 
     def save(self, recorded: list, used: list[tuple[str, Optional[list]]]) -> None:
         """Write the new entries, and the use dates and the files' current size and time (`used`) of
@@ -243,15 +242,14 @@ def _content_digest(files: list[str], known: dict, now: dict) -> str:
     for file in files:
         digest.update(file.encode("utf-8", "surrogatepass") + b"\0")
         try:
-            st = os.stat(file)
+            size_and_time = file_stamp(os.stat(file))
             seen = known.get(file)
-            if (isinstance(seen, list) and len(seen) == 3 and seen[0] == st.st_size
-                    and seen[1] == st.st_mtime_ns and isinstance(seen[2], str)):
+            if isinstance(seen, list) and len(seen) == 3 and seen[:2] == size_and_time and isinstance(seen[2], str):
                 file_digest = seen[2]
             else:
                 with open(file, "rb") as fh:
                     file_digest = hashlib.sha256(fh.read()).hexdigest()
-            now[file] = [st.st_size, st.st_mtime_ns, file_digest]
+            now[file] = size_and_time + [file_digest]
         except OSError:
             file_digest = "missing"
         digest.update(file_digest.encode("ascii", "replace"))

@@ -7,7 +7,6 @@ literal prefilter and the example tests all read from here.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -241,32 +240,31 @@ def _as_json(data):
 
 
 class _RuleCache:
-    KEEP_DAYS = 30
-
     def __init__(self):
         from . import __version__
-        from .cachedir import cache_folder, read_json
+        from .cachedir import cache_folder, read_json, today
 
         folder = cache_folder()
         self.path: Optional[Path] = folder / f"rules-{__version__}.json" if folder is not None else None
         self.changed = False
-        self.today = int(time.time() // 86400)
+        self.today = today()
         entries = read_json(self.path) if self.path is not None else None
         self.entries: dict = entries if isinstance(entries, dict) else {}
 
     @staticmethod
     def _stamp(file: Path) -> Optional[list]:
+        from .cachedir import stamp
+
         try:
-            st = file.stat()
+            return stamp(file.stat())
         except OSError:
             return None
-        return [st.st_mtime_ns, st.st_size]
 
     def get(self, file: Path):
         entry = self.entries.get(str(file))
         stamp = self._stamp(file)
         if isinstance(entry, dict) and stamp is not None and entry.get("stamp") == stamp:
-            if entry.get("day") != self.today:  # used today: kept another KEEP_DAYS
+            if entry.get("day") != self.today:  # used today: kept another cachedir.KEEP_DAYS
                 entry["day"] = self.today
                 self.changed = True
             return entry.get("data")
@@ -283,11 +281,11 @@ class _RuleCache:
             return
         import os
 
-        from .cachedir import write_json
+        from .cachedir import KEEP_DAYS, write_json
 
         # entries of rule files that no longer exist (a removed pack) or have not been read for a month
         # (a test's temporary folder): every run reads the whole cache at start-up
-        oldest = self.today - self.KEEP_DAYS
+        oldest = self.today - KEEP_DAYS
         self.entries = {k: v for k, v in self.entries.items()
                         if isinstance(v, dict) and isinstance(v.get("day"), int) and v["day"] >= oldest
                         and os.path.exists(k)}

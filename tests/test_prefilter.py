@@ -47,7 +47,7 @@ def test_triggers_come_from_the_active_rules(toolbox):
     all_rules = [r for r in toolbox.rules]
     one = [r for r in all_rules if r.id == "MI401"]
     checker = FileChecker(toolbox, one, Settings(load_entrypoints=False))
-    assert checker.triggers == tuple(t.encode() for t in sorted(set(one[0].triggers_lower)))
+    assert checker.index.patterns == tuple(t.encode() for t in sorted(set(one[0].triggers_lower)))
     assert not checker.passes_prefilter(b"curl http://169.254.169.254/metadata/identity/oauth2/token")
     assert checker.passes_prefilter(b"az vm update --set identity.type=none")
 

@@ -281,7 +281,7 @@ def age(*files: Path, seconds: int = 100) -> None:
 
 
 def never_read(monkeypatch):
-    def refuse(self, candidate):
+    def refuse(self, candidate, st=None):
         raise AssertionError(f"{candidate.relpath} was read")
     monkeypatch.setattr(FileChecker, "_read", refuse)
 
@@ -303,7 +303,7 @@ def test_a_file_changed_just_now_is_read_next_time(repo, toolbox, monkeypatch):
     assert json.loads(file.read_text())["entries"]["a.sh"][4] is None
     reads = []
     real = FileChecker._read
-    monkeypatch.setattr(FileChecker, "_read", lambda self, c: reads.append(c.relpath) or real(self, c))
+    monkeypatch.setattr(FileChecker, "_read", lambda self, c, *st: reads.append(c.relpath) or real(self, c, *st))
     assert run([str(repo)], settings, toolbox).files_cached == 1 and reads == ["a.sh"]
 
 

@@ -58,6 +58,7 @@ def test_rule_cache_forgets_rule_files_unread_for_a_month(tmp_path, monkeypatch)
     test's temporary folder) must not make it grow for ever."""
     import json
 
+    from milint.cachedir import KEEP_DAYS
     from milint.checks.plugin import builtin_rules_dir
     from milint.rulebook import _RuleCache, load_rules
 
@@ -71,7 +72,7 @@ def test_rule_cache_forgets_rule_files_unread_for_a_month(tmp_path, monkeypatch)
     data = json.loads(cache.read_text())
     for key in data:
         if "/old/" in key.replace("\\", "/"):
-            data[key]["day"] -= _RuleCache.KEEP_DAYS + 1
+            data[key]["day"] -= KEEP_DAYS + 1
         else:
             data[key]["day"] -= 3  # read three days ago: its use is recorded again today
     cache.write_text(json.dumps(data))

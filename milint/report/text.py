@@ -20,7 +20,7 @@ def summary(report) -> str:
     parts = [f"{levels[lvl]} {lvl}{'s' if levels[lvl] != 1 else ''}" for lvl in ("error", "warning", "note")
              if levels[lvl]]
     checked = f"{report.files_seen} file{'s' if report.files_seen != 1 else ''} checked"
-    if getattr(report, "files_cached", 0):
+    if report.files_cached:
         checked += f", {report.files_cached} of them unchanged since an earlier run"
     extra = f"; {suppressed} suppressed" if suppressed else ""
     if not active:
