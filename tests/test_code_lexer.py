@@ -107,16 +107,17 @@ def test_random_input_never_raises_and_spans_stay_inside(language):
                 assert tok.start <= s <= e <= tok.end
 
 
-# ---------------------------------------------------------------- Python's own scanner
-def _tokens_both_ways(text, monkeypatch):
-    """Tokens from the fast Python scanner, and from Pygments' Python lexer for the same text."""
+# ---------------------------------------------------------------- milint's own mark finders
+def _tokens_both_ways(language, text, monkeypatch):
+    """Tokens with milint's own search for comments and literals, and with Pygments' lexer for the
+    same language."""
     from milint.sources.code import lexer
 
     src = LStr.at(text, 0)
-    fast = [(t.kind, t.start, t.end, t.nl) for t in _Tokenizer("python", src, text).run()]
+    fast = [(t.kind, t.start, t.end, t.nl) for t in _Tokenizer(language, src, text).run()]
     with monkeypatch.context() as m:
-        m.setattr(lexer, "_python_marks", lambda tok: lexer._pygments_marks(tok.text, "python"))
-        general = [(t.kind, t.start, t.end, t.nl) for t in _Tokenizer("python", src, text).run()]
+        m.delitem(lexer._OWN_MARKS, language)
+        general = [(t.kind, t.start, t.end, t.nl) for t in _Tokenizer(language, src, text).run()]
     return fast, general
 
 
@@ -131,8 +132,76 @@ def _tokens_both_ways(text, monkeypatch):
     'f"{x:{w}}" + f\'{"nested"}\'',
 ])
 def test_python_scanner_matches_pygments(text, monkeypatch):
-    fast, general = _tokens_both_ways(text, monkeypatch)
+    fast, general = _tokens_both_ways("python", text, monkeypatch)
     assert fast == general
+
+
+@pytest.mark.parametrize("language, text", [
+    ("csharp", 'var s = @"a""b" + $"{x}" + $@"{y}\\" + @$"z" + $$"""\n {{q}}\n """; // "c"\nint k = 1;'),
+    ("csharp", "char a = 'x', b = '\\'', c = '\"'; string d = \"it's\";"),
+    ("csharp", '#region "not a string"\n#nullable enable\nvar @class = 1; /* "c" */ var t = "u";'),
+    ("csharp", '/* unterminated "comment\nvar x = "y";'),
+    ("java", 'String s = "a\\"b"; char c = \'\\u0041\'; /** "doc" */ String t = """\n  block "q"\n  """;'),
+    ("java", 'read(json, Token.class, "http://x"); int d = a / b; // "c"'),
+    ("go", 'r := \'\\n\' + \'x\'; s := `raw "q"\nline` + "s"; /* "c" */ t := a / b // "d"'),
+    ("javascript", 'const r = /"re"[/]/gi.test(s), d = a / b / c; // "c"\nx = `t${y + "}"}`'),
+    ("javascript", 'if (x) return /a"b/.exec(s);\nfoo()\n/line start"/.test(z); z = "q"'),
+    ("javascript", 'a = b\n  / c / "d"; e = (1) / 2; f = [1] / 3; g = x++ / 4 // "c"'),
+    ("javascript", '#!/usr/bin/env node\n<!-- old\nvar s = \'it\\\'s\'; t = /* c */ /re"/; u = y /* c */ / 2'),
+    ("javascript", 'x = /bad\ny = "after"'),
+    ("typescript", 'const u: string = `a${b}/` as string; private readonly r = /x"/; let n = m / 2;'),
+])
+def test_own_marks_match_pygments(language, text, monkeypatch):
+    fast, general = _tokens_both_ways(language, text, monkeypatch)
+    assert fast == general
+
+
+@pytest.mark.parametrize("language", ["csharp", "java", "go", "javascript", "typescript"])
+def test_own_marks_match_pygments_on_the_fixtures(language, monkeypatch):
+    """Every code fixture of the language lexes the same both ways."""
+    from pathlib import Path
+
+    ext = {"csharp": "cs", "java": "java", "go": "go", "javascript": "js", "typescript": "ts"}[language]
+    files = sorted(Path(__file__).parent.parent.joinpath("fixtures").rglob(f"*.{ext}"))
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        fast, general = _tokens_both_ways(language, text, monkeypatch)
+        assert fast == general, path
+
+
+@pytest.mark.parametrize("language, text, literal", [
+    # Pygments reads a line that opens with `[` as a C# attribute up to the first `]`, strings and all
+    ("csharp", '    [InlineData("http://a/[b]")]\n    void F() {}', '"http://a/[b]"'),
+    # an arrow function's body may be a regular expression; Pygments reads the slash as a division
+    ("javascript", "f = x => /a*'/.test(x); s = 'q'", "'q'"),
+])
+def test_own_marks_read_what_pygments_misreads(language, text, literal, monkeypatch):
+    fast, general = _tokens_both_ways(language, text, monkeypatch)
+    assert fast != general
+    assert [text[t.start:t.end] for t in lex(language, LStr.at(text, 0)) if t.kind == STR] == [literal]
+
+
+def test_a_long_line_of_script_is_read_without_a_regex_backtracking():
+    """A regular expression literal is found by a loop, not a backtracking pattern (that would need
+    memory per character): a megabyte-long line that opens like one is read in one pass."""
+    text = "x = /" + "a" * 1_000_000 + "/g; y = 'q'"
+    assert [t.kind for t in lex("javascript", LStr.at(text, 0))][-4:] == ["op", "name", "op", "str"]
+
+
+def test_only_ruby_imports_pygments():
+    """The languages milint reads itself do not pay Pygments' import and set-up."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom milint.lstr import LStr\nfrom milint.sources.code import lex\n"
+            "for lang in ('python', 'csharp', 'java', 'go', 'javascript', 'typescript'):\n"
+            "    lex(lang, LStr.at('x = \"a\" // b', 0))\n"
+            "print(any(m.startswith('pygments') for m in sys.modules))\n"
+            "lex('ruby', LStr.at('x = \"a\"', 0))\n"
+            "print(any(m.startswith('pygments') for m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
 
 
 def test_python_scanner_matches_pygments_on_the_standard_library(monkeypatch):
@@ -147,7 +216,7 @@ def test_python_scanner_matches_pygments_on_the_standard_library(monkeypatch):
     differ = []
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
-        fast, general = _tokens_both_ways(text, monkeypatch)
+        fast, general = _tokens_both_ways("python", text, monkeypatch)
         if fast != general and path.name != "test_unicode.py":
             differ.append(str(path))
     assert differ == []

@@ -453,18 +453,22 @@ def test_a_file_over_the_time_limit_is_skipped_with_a_note(tree, toolbox):
 
 
 def test_a_huge_literal_in_a_pygments_language_is_skipped_not_lexed(tree, toolbox):
-    """Pygments would need gigabytes for one huge string literal; such files are skipped with a note,
-    while a Python file of the same size is read by milint's own scanner."""
+    """Pygments would need gigabytes for one huge string literal; such files (Ruby: the one language
+    milint lexes with Pygments) are skipped with a note, while Python and JavaScript files of the
+    same size are read by milint's own scanners."""
     from milint.sources.code.lexer import GENERAL_LEXER_MAX_CHARS
 
     blob = "x\\'" * (GENERAL_LEXER_MAX_CHARS // 3 + 1)
     token = 'fetch("http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com")'
+    url = token[7:-2]
+    (tree / "bundle.rb").write_text(f"BLOB = '{blob}'\nNet::HTTP.get(URI(\"{url}\"))\n")
     (tree / "bundle.js").write_text(f"const blob = '{blob}';\n{token};\n")
-    (tree / "generated.py").write_text(f"BLOB = '{blob}'\nrequests.get(\"{token[7:-2]}\", headers={{'Metadata': 'true'}})\n")
+    (tree / "generated.py").write_text(f"BLOB = '{blob}'\nrequests.get(\"{url}\", headers={{'Metadata': 'true'}})\n")
     report = check(tree, toolbox)
     assert_survived(report)
-    rule, message, _ = only(report, "bundle.js")
+    rule, message, _ = only(report, "bundle.rb")
     assert rule == "MI901" and "more than milint lexes" in message and "excluded" in message
+    assert "MI201" in [f.rule_id for f in report.findings if f.path == "bundle.js"]
     assert [f.rule_id for f in report.findings if f.path == "generated.py"] == ["MI201"]
 
 

@@ -1,4 +1,4 @@
-"""Pygments tokens -> milint code tokens (see the package docs)."""
+"""Comments and literals (found by `marks.py`, or by Pygments for Ruby) -> milint code tokens (see the package docs)."""
 from __future__ import annotations
 
 import importlib
@@ -7,6 +7,8 @@ from typing import Iterator, Optional
 
 from ...lstr import LStr
 from .literals import scan
+from .marks import CODE as _CODE, COMMENT as _COMMENT, OPAQUE as _OPAQUE, STRING as _STRING, SYMBOL as _SYMBOL
+from .marks import c_like_marks, python_marks
 from .tokens import NAME, NUM, OP, OPAQUE, STR, Token
 
 # language -> (module, class) of its Pygments lexer
@@ -23,8 +25,11 @@ LANGUAGES = {
 _LEXERS: dict = {}
 
 # what a Pygments token type means here
-_CODE, _COMMENT, _STRING, _OPAQUE, _SYMBOL = range(5)
 _CATEGORY: dict = {}
+
+# the languages whose comments and literals a plain search finds (marks.py); Ruby needs Pygments
+_OWN_MARKS = {"python": python_marks, "csharp": c_like_marks, "java": c_like_marks, "go": c_like_marks,
+              "javascript": c_like_marks, "typescript": c_like_marks}
 
 _CODE_TOKEN = re.compile(r"""
     (?P<ws>[ \t\f\v]+|\\\r?\n)
@@ -71,8 +76,8 @@ def _category(ttype, language: str) -> int:
 
 
 # Pygments matches a string literal with a repeated alternation, which Python's `re` pays for with
-# about 180 bytes of memory per character: one 16 MB literal would need 3 GB.  Python (our own
-# scanner) has no such cost; other languages are read up to this size.
+# about 180 bytes of memory per character: one 16 MB literal would need 3 GB.  The languages whose
+# marks milint finds itself have no such cost; Ruby is read up to this size.
 GENERAL_LEXER_MAX_CHARS = 2 * 1024 * 1024
 
 
@@ -81,7 +86,7 @@ def lex(language: str, source: LStr, _depth: int = 0) -> list[Token]:
     if language not in LANGUAGES or _depth > _MAX_DEPTH:
         return []
     text = str(source)
-    if language != "python" and len(text) > GENERAL_LEXER_MAX_CHARS:
+    if language not in _OWN_MARKS and len(text) > GENERAL_LEXER_MAX_CHARS:
         from ...timelimit import OverLimit
 
         raise OverLimit(f"{len(text):,} characters of {language} are more than milint lexes "
@@ -103,39 +108,6 @@ def _pygments_marks(text: str, language: str) -> Iterator[tuple[int, int, str]]:
             yield start, cat, value
 
 
-# In Python only `#` and quotes start something that is not code, so a search for them (and a jump
-# past each literal, which the tokenizer makes) finds what Pygments' general lexer finds, many times
-# faster.  tests/test_code_lexer.py holds the two to the same tokens.
-_PY_MARK = re.compile(r"[#'\"]")
-_PY_PREFIX_LETTERS = "rRbBuUfFtT"
-
-
-def _python_marks(tokenizer: "_Tokenizer") -> Iterator[tuple[int, int, str]]:
-    """Comments and literals of Python text; each search starts where the tokenizer stopped (past
-    the literal it just read), so nothing inside a literal is looked at twice."""
-    text = tokenizer.text
-    while True:
-        m = _PY_MARK.search(text, tokenizer.pos)
-        if m is None:
-            return
-        i = m.start()
-        if text[i] == "#":
-            yield i, _COMMENT, text[i:_line_end(text, i)]
-            continue
-        start = i  # a prefix (rb"...", f'...') belongs to the literal, unless it ends a name
-        while start > 0 and i - start < 2 and text[start - 1] in _PY_PREFIX_LETTERS:
-            start -= 1
-        if start < i and start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            start = i
-        start = max(start, tokenizer.pos)  # never behind the tokenizer: it would skip the mark and loop
-        yield start, _STRING, text[start:i + 1]
-
-
-def _line_end(text: str, i: int) -> int:
-    ends = [k for k in (text.find("\n", i), text.find("\r", i)) if k >= 0]
-    return min(ends) if ends else len(text)
-
-
 class _Tokenizer:
     def __init__(self, language: str, source: LStr, text: str):
         self.language = language
@@ -148,7 +120,8 @@ class _Tokenizer:
     def run(self) -> list[Token]:
         text, language = self.text, self.language
         self.pos = pos = 0  # everything before pos is consumed
-        marks = _python_marks(self) if language == "python" else _pygments_marks(text, language)
+        own = _OWN_MARKS.get(language)
+        marks = own(self) if own is not None else _pygments_marks(text, language)
         for start, cat, value in marks:
             end = min(start + len(value), len(text))
             if start < pos or start >= end:

@@ -2,7 +2,7 @@
 decoded value with every character located (escapes map to the escape, interpolations become
 `Hole`s).
 
-The lexer (Pygments) says where a literal starts; these scanners know each language's quoting
+The mark finders (or, for Ruby, Pygments) say where a literal starts; these scanners know each language's quoting
 rules (raw and verbatim strings, escapes, interpolation, text blocks), which a highlighter does not
 decode.  A scanner returns None when the text is not a literal it knows; an unterminated literal
 ends where the line (or text) ends and has an unknown value.
