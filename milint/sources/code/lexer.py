@@ -6,6 +6,7 @@ import re
 from typing import Iterator, Optional
 
 from ...lstr import LStr
+from ...timelimit import check as check_time
 from .literals import scan
 from .marks import CODE as _CODE, COMMENT as _COMMENT, OPAQUE as _OPAQUE, STRING as _STRING, SYMBOL as _SYMBOL
 from .marks import c_like_marks, python_marks
@@ -123,6 +124,7 @@ class _Tokenizer:
         own = _OWN_MARKS.get(language)
         marks = own(self) if own is not None else _pygments_marks(text, language)
         for start, cat, value in marks:
+            check_time()  # a file's time limit holds while it is lexed too
             end = min(start + len(value), len(text))
             if start < pos or start >= end:
                 continue  # inside a literal our scanner already read
