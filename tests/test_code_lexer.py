@@ -146,8 +146,9 @@ def test_python_scanner_matches_pygments(text, monkeypatch):
     ("go", 'r := \'\\n\' + \'x\'; s := `raw "q"\nline` + "s"; /* "c" */ t := a / b // "d"'),
     ("javascript", 'const r = /"re"[/]/gi.test(s), d = a / b / c; // "c"\nx = `t${y + "}"}`'),
     ("javascript", 'if (x) return /a"b/.exec(s);\nfoo()\n/line start"/.test(z); z = "q"'),
-    ("javascript", 'a = b\n  / c / "d"; e = (1) / 2; f = [1] / 3; g = x++ / 4 // "c"'),
-    ("javascript", '#!/usr/bin/env node\n<!-- old\nvar s = \'it\\\'s\'; t = /* c */ /re"/; u = y /* c */ / 2'),
+    ("javascript", 'a = b\n  / c / "d"; e = (1) / 2; f = [1] / 3; g = -x / 4 // "c"'),
+    ("javascript", 'x = a /* c */ /* d */ / 2; s = "q"; t = ( /* c */ /re"/)'),
+    ("javascript", '#!/usr/bin/env node\nvar s = \'it\\\'s\'; t = /* c */ /re"/; u = y /* c */ / 2'),
     ("javascript", 'x = /bad\ny = "after"'),
     ("typescript", 'const u: string = `a${b}/` as string; private readonly r = /x"/; let n = m / 2;'),
 ])
@@ -175,11 +176,48 @@ def test_own_marks_match_pygments_on_the_fixtures(language, monkeypatch):
     ("csharp", '    [InlineData("http://a/[b]")]\n    void F() {}', '"http://a/[b]"'),
     # an arrow function's body may be a regular expression; Pygments reads the slash as a division
     ("javascript", "f = x => /a*'/.test(x); s = 'q'", "'q'"),
+    # after a value a slash divides: `i++`, a member named like a keyword, TypeScript's `total!`
+    ("javascript", 'g = i++ / 2; s = "str"; // "c"', '"str"'),
+    ("javascript", 'x = options.default / 2; s = "str"', '"str"'),
+    ("typescript", 'let r = total! / count; s = "str"', '"str"'),
+    # `<!--` opens a line comment in a browser's JavaScript, not just four characters of one
+    ("javascript", "<!-- don't\nx = \"str\"", '"str"'),
+    # character literals with octal and Unicode escapes
+    ("java", "char[] c = {'\\101', '\"'}; String s = \"str\";", '"str"'),
+    ("csharp", "var c = '\\u0041'; var d = '\"'; var s = \"str\";", '"str"'),
 ])
 def test_own_marks_read_what_pygments_misreads(language, text, literal, monkeypatch):
     fast, general = _tokens_both_ways(language, text, monkeypatch)
     assert fast != general
     assert [text[t.start:t.end] for t in lex(language, LStr.at(text, 0)) if t.kind == STR] == [literal]
+
+
+@pytest.mark.parametrize("language, text, literals", [
+    # a quote of another kind inside an interpolation hole opens no string there
+    ("csharp", 'var s = $"{string.Join(\',\', xs)}";\nvar t = "y";', ['$"{string.Join(\',\', xs)}"', '"y"']),
+    ("csharp", 'var s = $@"{a /* don\'t */}"; var t = "y";', ['$@"{a /* don\'t */}"', '"y"']),
+    ("javascript", 'a = `${s.replace(/\'/g, "")}`;\nc = "y";', ['`${s.replace(/\'/g, "")}`', '"y"']),
+    # a hole that cannot be read ends a one-line literal with its line, not with the file
+    ("csharp", 'var s = $"{x";\nvar t = "y";', ['$"{x";', '"y"']),
+])
+def test_interpolation_holes_end_where_their_code_ends(language, text, literals):
+    assert [t.text for t in lex(language, LStr.at(text, 0)) if t.kind == STR] == literals
+
+
+@pytest.mark.parametrize("language, text", [
+    ("javascript", "x = 1; // c\n" * 100_000),  # a search per kind of line break scanned to the end
+    ("python", "x = 1  # c\n" * 100_000),
+    ("javascript", "/* " * 100_000),  # unterminated comments: each searched the rest of the text
+    ("csharp", "@" * 100_000 + '"'),  # a run of prefixes: each searched the run again
+])
+def test_pathological_code_is_read_in_one_pass(language, text):
+    """Inputs that once made the finders quadratic (minutes for these) are read in well under the
+    time limit; a guard against a hang, not a speed target."""
+    import time
+
+    start = time.perf_counter()
+    lex(language, LStr.at(text, 0))
+    assert time.perf_counter() - start < 5
 
 
 def test_a_long_line_of_script_is_read_without_a_regex_backtracking():

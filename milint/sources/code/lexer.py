@@ -129,9 +129,8 @@ class _Tokenizer:
             if start < pos or start >= end:
                 continue  # inside a literal our scanner already read
             self._code(pos, start)
-            if cat == _COMMENT:
-                if "\n" in value or "\r" in value or value.startswith(("//", "#")):
-                    self.nl = self.nl or "\n" in value or "\r" in value
+            if cat == _COMMENT:  # no token; a line break inside one still separates the tokens around it
+                self.nl = self.nl or "\n" in value or "\r" in value
                 self.pos = pos = end
                 continue
             if cat == _STRING:

@@ -13,7 +13,10 @@ import re
 from typing import Callable, Optional
 
 from ...lstr import LStr
+from .marks import SCRIPT_LANGUAGES, char_literal_end, line_end, regex_end, regex_may_start
 from .tokens import Hole
+
+C_LIKE_LANGUAGES = ("csharp", "java", "go") + SCRIPT_LANGUAGES
 
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "a": "\a",
                    "0": "\0", "\\": "\\", "'": "'", '"': '"', "`": "`", "e": "\x1b", "s": " "}
@@ -89,12 +92,34 @@ _OPEN = {"(": ")", "[": "]", "{": "}"}
 
 
 def skip_code(text: str, i: int, scan_nested: Callable[[int], Optional[Literal]], stops: str = "}",
-              quotes: str = "'\"`") -> int:
-    """Index of the first of `stops` at bracket depth 0 from i (nested literals skipped), or -1."""
+              quotes: str = "'\"`", language: Optional[str] = None) -> int:
+    """Index of the first of `stops` at bracket depth 0 from i (nested literals skipped), or -1.
+    In C#, Java, Go, JavaScript and TypeScript code (`language`) comments, character literals and
+    regular expressions are skipped too: a quote in `{string.Join(',', xs)}` opens no string."""
     depth: list[str] = []
     n = len(text)
+    c_like = language in C_LIKE_LANGUAGES
+    script = language in SCRIPT_LANGUAGES
     while i < n:
         c = text[i]
+        if c_like and c == "/":
+            nxt = text[i + 1:i + 2]
+            if nxt == "/":
+                i = line_end(text, i)
+                continue
+            if nxt == "*":
+                close = text.find("*/", i + 2)
+                if close < 0:
+                    return -1
+                i = close + 2
+                continue
+            end = regex_end(text, i) if script and regex_may_start(text, i) else None
+            if end is not None:
+                i = end
+                continue
+        elif c_like and not script and c == "'":
+            i = char_literal_end(language, text, i) or i + 1
+            continue
         if c in quotes:
             lit = scan_nested(i)
             if lit is None or not lit.complete:
@@ -300,9 +325,9 @@ def _scan_quoted(src: LStr, text: str, i: int, body: int, quote: str, language: 
                 j += 2
                 continue
             start = j + len(holes)
-            end = skip_code(text, start, lambda k: scan(language, src, text, k), stops="}")
-            if end < 0:
-                return _unterminated(src, i, n)
+            end = skip_code(text, start, lambda k: scan(language, src, text, k), stops="}", language=language)
+            if end < 0:  # a hole that cannot be read: the literal ends with its line, if it has lines
+                return _unterminated(src, i, n if multiline else line_end(text, j))
             expr_end = _csharp_expr_end(text, start, end) if language == "csharp" else end
             parts.hole(Hole(src, j, end + 1, start, expr_end, language))
             j = end + 1
@@ -389,7 +414,7 @@ def _csharp_verbatim(src: LStr, text: str, i: int, body: int, interpolated: bool
                 j += 2
                 continue
             if c == "{":
-                end = skip_code(text, j + 1, lambda k: scan_csharp(src, text, k), stops="}")
+                end = skip_code(text, j + 1, lambda k: scan_csharp(src, text, k), stops="}", language="csharp")
                 if end < 0:
                     return _unterminated(src, i, n)
                 parts.hole(Hole(src, j, end + 1, j + 1, _csharp_expr_end(text, j + 1, end), "csharp"))
@@ -432,7 +457,8 @@ def _csharp_raw(src: LStr, text: str, i: int, body: int, quotes: str, dollars: i
         j = a
         while j < b:
             if opener and text.startswith(opener, j) and not text.startswith(opener + "{", j):
-                stop = skip_code(text, j + dollars, lambda k: scan_csharp(src, text, k), stops="}")
+                stop = skip_code(text, j + dollars, lambda k: scan_csharp(src, text, k), stops="}",
+                                 language="csharp")
                 if stop < 0 or stop >= b:
                     return _unterminated(src, i, end)
                 hole_end = stop + dollars
