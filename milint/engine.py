@@ -436,10 +436,15 @@ class FileChecker:
 
 # one per worker process
 _WORKER: Optional[FileChecker] = None
+# the main process's checker while it forks workers: they inherit it, rules, plugins and all
+_FORK_PARENT: Optional[FileChecker] = None
 
 
 def _init_worker(settings: Settings, rule_ids: list[str], results: Any) -> None:
     global _WORKER
+    if _FORK_PARENT is not None:  # a forked worker: building its own would only repeat the parent's work
+        _WORKER = _FORK_PARENT
+        return
     toolbox = Toolbox(settings)
     _WORKER = FileChecker(toolbox, [toolbox.by_id[i] for i in rule_ids], settings)
     _WORKER.results = results
@@ -548,7 +553,7 @@ def run(paths: list[str], settings: Settings, toolbox: Optional[Toolbox] = None)
     todo = [candidates[i] for i in pending]
     jobs = settings.jobs or auto_jobs(len(todo))
     if jobs > 1 and len(todo) > 1:
-        fresh = _run_parallel(todo, settings, rules, jobs, cache)
+        fresh = _run_parallel(todo, settings, rules, jobs, cache, checker)
     else:
         fresh = (checker.check(c) for c in todo)
     for i, result in zip(pending, fresh):
@@ -610,17 +615,24 @@ def auto_jobs(files: int) -> int:
 
 
 def _run_parallel(candidates: list[Candidate], settings: Settings, rules: list[Rule], jobs: int,
-                  cache: Any = None):
+                  cache: Any = None, parent: Optional[FileChecker] = None):
+    """Results of checking `candidates` in `jobs` worker processes; forked workers inherit
+    `parent`, the main process's checker for the same settings and rules."""
     import multiprocessing
 
+    global _FORK_PARENT
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     batches = _batches(candidates, jobs)
     results: list = [None] * len(candidates)
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(settings, [r.id for r in rules], cache)) as pool:
-        for done in pool.imap_unordered(_check_batch_in_worker, batches):
-            for i, result in done:
-                results[i] = result
+    _FORK_PARENT = parent if method == "fork" else None
+    try:
+        with ctx.Pool(jobs, initializer=_init_worker, initargs=(settings, [r.id for r in rules], cache)) as pool:
+            for done in pool.imap_unordered(_check_batch_in_worker, batches):
+                for i, result in done:
+                    results[i] = result
+    finally:
+        _FORK_PARENT = None
     return results
 
 

@@ -124,6 +124,28 @@ def test_parallel_jobs_give_the_same_findings():
     assert json.loads(one.stdout)["findings"] == json.loads(two.stdout)["findings"] != []
 
 
+def test_forked_workers_inherit_the_main_processs_checker(tmp_path):
+    """Where workers are forked they take the main process's checker (rules, plugins, parsers
+    already built) instead of building their own; spawned ones build theirs."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("workers are spawned on this platform")
+    from milint.discover import Candidate
+    from milint.engine import FileChecker, Settings, Toolbox, _run_parallel, active_rules
+
+    settings = Settings(load_entrypoints=False)
+    toolbox = Toolbox(settings)
+    rules = active_rules(toolbox, settings)
+    parent = FileChecker(toolbox, rules, settings)
+    parent.check = lambda candidate: ([], [], "inherited", None, None)  # travels only by fork
+    files = [Candidate(str(tmp_path / f"{i}.sh"), f"{i}.sh", "shell") for i in range(4)]
+    for candidate in files:
+        Path(candidate.path).write_text("echo hello\n")
+    assert [r[2] for r in _run_parallel(files, settings, rules, 2, None, parent)] == ["inherited"] * 4
+    assert [r[2] for r in _run_parallel(files, settings, rules, 2, None)] == [False] * 4
+
+
 def test_statistics_count_each_rules_findings(tmp_path):
     listing = json.loads(milint("check", FIXTURES, "--format", "json", "--fail-on", "never").stdout)["findings"]
     active = [f for f in listing if f["suppressed"] is None]
