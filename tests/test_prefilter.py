@@ -69,3 +69,30 @@ def test_rules_with_options_keep_their_triggers_sound(toolbox, tmp_path):
         on, off = _both(toolbox, [str(SEED)], root=SEED.parent, forced_kind="markdown", rule_options=options)
         assert _keys(on) == _keys(off)
         assert sum(f.rule_id == "MI210" for f in on.findings) > 10
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("x = requests.get('http://169.254.169.254/metadata')", True),
+    ("credential = managedidentitycredential()", True),
+    ("nothing of the kind here: oauth, azure, identity", False),
+    ("ünïcödé and a lone surrogate \udc80 before .azure", True),
+    ("", False),
+])
+def test_literal_screen_finds_what_substring_tests_find(text, expected, monkeypatch):
+    """The one-pass search (ahocorasick-rs) and the fallback of `in` tests agree."""
+    import builtins
+
+    from milint.facts.code_facts import _MARKERS
+    from milint.prefilter import LiteralScreen
+
+    assert LiteralScreen(_MARKERS).any_in(text) is expected
+    real_import = builtins.__import__
+
+    def no_automaton(name, *args, **kwargs):
+        if name == "ahocorasick_rs":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_automaton)
+    fallback = LiteralScreen(_MARKERS)
+    assert fallback._automaton is None and fallback.any_in(text) is expected

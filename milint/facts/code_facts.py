@@ -8,6 +8,7 @@ import importlib
 from functools import partial
 
 from ..lstr import LStr
+from ..prefilter import LiteralScreen
 from .code_model import Code
 from .requests import Context, request_facts
 
@@ -30,11 +31,11 @@ _HTTP = {
 _MARKERS = ("169.254.169.254", "oauth2", "identity_endpoint", "msi_endpoint", ".azure", "windows.net", "cloudapi",
             "graph.microsoft", "microsoft.us", "/subscriptions", "managedidentitycredential", "defaultazurecredential",
             "tokenprovider", "msiauthentication", "loginwithvmmsi", "msivmtoken")
+_HAS_MARKER = LiteralScreen(_MARKERS)
 
 
 def code_facts(language: str, source: LStr, ctx: Context) -> list[dict]:
-    lower = str(source).lower()
-    if not any(m in lower for m in _MARKERS):
+    if not _HAS_MARKER.any_in(str(source).lower()):
         return []
     code = Code(language, source)
     if not code.tokens:

@@ -13,15 +13,21 @@ def milint_classify(name: str, head: bytes) -> Optional[str]:
 
 
 _CLOUD_SHELL_WORDS = ("cloud shell", "cloudshell", "acc_cloud", "azureps_host_environment")
+_NAMES_CLOUD_SHELL = None  # a prefilter.LiteralScreen of those words, made on first use
 
 
 def document_context(document):
     from ..facts.requests import Context
 
-    # plain substring tests on the lower-cased text the prefilter already made: a regex over every
+    # one literal search over the lower-cased text the prefilter already made: a regex over every
     # file cost more than parsing the file; the regex only runs when both words are there
+    global _NAMES_CLOUD_SHELL
+    if _NAMES_CLOUD_SHELL is None:
+        from ..prefilter import LiteralScreen
+
+        _NAMES_CLOUD_SHELL = LiteralScreen(_CLOUD_SHELL_WORDS)
     lower = document.lower
-    cloud_shell = any(w in lower for w in _CLOUD_SHELL_WORDS)
+    cloud_shell = _NAMES_CLOUD_SHELL.any_in(lower)
     if not cloud_shell and "cloud" in lower and "shell" in lower:
         from ..facts.scripts import mentions_cloud_shell
 
