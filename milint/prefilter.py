@@ -9,7 +9,7 @@ remains as the fallback where that package cannot be installed.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Optional
 
 
 class TriggerIndex:
@@ -17,15 +17,7 @@ class TriggerIndex:
 
     def __init__(self, triggers: Iterable[str]):
         self.patterns: tuple[bytes, ...] = tuple(sorted({t.lower().encode("utf-8") for t in triggers if t}))
-        self._automaton = None
-        if self.patterns:
-            try:
-                import ahocorasick_rs
-
-                self._automaton = ahocorasick_rs.BytesAhoCorasick(
-                    list(self.patterns), implementation=ahocorasick_rs.Implementation.DFA)
-            except ImportError:
-                self._automaton = None
+        self._automaton = _automaton(self.patterns, implementation="DFA") if self.patterns else None
 
     def found(self, data_lower: bytes) -> frozenset[bytes]:
         """The triggers that occur in `data_lower` (already lower-cased)."""
@@ -45,16 +37,24 @@ class LiteralScreen:
 
     def __init__(self, literals: Iterable[str]):
         self.literals = tuple(literals)
-        try:
-            import ahocorasick_rs
-
-            self._automaton = ahocorasick_rs.BytesAhoCorasick(
-                [s.encode("utf-8") for s in self.literals], matchkind=ahocorasick_rs.MatchKind.LeftmostFirst)
-        except ImportError:
-            self._automaton = None
+        self._automaton = _automaton([s.encode("utf-8") for s in self.literals], matchkind="LeftmostFirst")
 
     def any_in(self, text_lower: str) -> bool:
         if self._automaton is None:
             return any(s in text_lower for s in self.literals)
         # one match is enough: any occurrence of any literal makes a leftmost search report one
         return bool(self._automaton.find_matches_as_indexes(text_lower.encode("utf-8", "surrogatepass")))
+
+
+def _automaton(patterns, implementation: Optional[str] = None, matchkind: Optional[str] = None):
+    """An ahocorasick-rs automaton over byte patterns, or None where the package is missing."""
+    try:
+        import ahocorasick_rs
+    except ImportError:
+        return None
+    options = {}
+    if implementation:
+        options["implementation"] = getattr(ahocorasick_rs.Implementation, implementation)
+    if matchkind:
+        options["matchkind"] = getattr(ahocorasick_rs.MatchKind, matchkind)
+    return ahocorasick_rs.BytesAhoCorasick(list(patterns), **options)

@@ -5,6 +5,7 @@ from typing import Optional
 
 from ..classify import kind_from_head, kind_from_name
 from ..plugin import hookimpl
+from ..prefilter import LiteralScreen
 
 
 @hookimpl(trylast=True)
@@ -12,8 +13,7 @@ def milint_classify(name: str, head: bytes) -> Optional[str]:
     return kind_from_name(name) or (kind_from_head(head) if head else None)
 
 
-_CLOUD_SHELL_WORDS = ("cloud shell", "cloudshell", "acc_cloud", "azureps_host_environment")
-_NAMES_CLOUD_SHELL = None  # a prefilter.LiteralScreen of those words, made on first use
+_NAMES_CLOUD_SHELL = LiteralScreen(("cloud shell", "cloudshell", "acc_cloud", "azureps_host_environment"))
 
 
 def document_context(document):
@@ -21,11 +21,6 @@ def document_context(document):
 
     # one literal search over the lower-cased text the prefilter already made: a regex over every
     # file cost more than parsing the file; the regex only runs when both words are there
-    global _NAMES_CLOUD_SHELL
-    if _NAMES_CLOUD_SHELL is None:
-        from ..prefilter import LiteralScreen
-
-        _NAMES_CLOUD_SHELL = LiteralScreen(_CLOUD_SHELL_WORDS)
     lower = document.lower
     cloud_shell = _NAMES_CLOUD_SHELL.any_in(lower)
     if not cloud_shell and "cloud" in lower and "shell" in lower:

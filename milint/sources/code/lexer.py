@@ -9,7 +9,7 @@ from ...lstr import LStr
 from ...timelimit import check as check_time
 from .literals import scan
 from .marks import CODE as _CODE, COMMENT as _COMMENT, OPAQUE as _OPAQUE, STRING as _STRING, SYMBOL as _SYMBOL
-from .marks import c_like_marks, python_marks
+from .marks import C_LIKE_LANGUAGES, c_like_marks, python_marks
 from .tokens import NAME, NUM, OP, OPAQUE, STR, Token
 
 # language -> (module, class) of its Pygments lexer
@@ -29,8 +29,7 @@ _LEXERS: dict = {}
 _CATEGORY: dict = {}
 
 # the languages whose comments and literals a plain search finds (marks.py); Ruby needs Pygments
-_OWN_MARKS = {"python": python_marks, "csharp": c_like_marks, "java": c_like_marks, "go": c_like_marks,
-              "javascript": c_like_marks, "typescript": c_like_marks}
+_OWN_MARKS = {"python": python_marks, **{language: c_like_marks for language in C_LIKE_LANGUAGES}}
 
 _CODE_TOKEN = re.compile(r"""
     (?P<ws>[ \t\f\v]+|\\\r?\n)

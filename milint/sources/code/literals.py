@@ -13,10 +13,8 @@ import re
 from typing import Callable, Optional
 
 from ...lstr import LStr
-from .marks import SCRIPT_LANGUAGES, char_literal_end, line_end, regex_end, regex_may_start
+from .marks import C_LIKE_LANGUAGES, SCRIPT_LANGUAGES, char_literal_end, line_end, regex_end, regex_may_start
 from .tokens import Hole
-
-C_LIKE_LANGUAGES = ("csharp", "java", "go") + SCRIPT_LANGUAGES
 
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "a": "\a",
                    "0": "\0", "\\": "\\", "'": "'", '"': '"', "`": "`", "e": "\x1b", "s": " "}

@@ -63,6 +63,7 @@ _C_MARK = {
     "javascript": re.compile(r"[/\"'`<]"),
     "typescript": re.compile(r"[/\"'`<]"),
 }
+C_LIKE_LANGUAGES = tuple(_C_MARK)
 SCRIPT_LANGUAGES = ("javascript", "typescript")
 
 # character literals (opaque: no rule reads them); a quote that starts none of these is code
