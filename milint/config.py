@@ -324,8 +324,9 @@ def _checked_options(config: Config, key: str, rule, values: dict) -> dict:
                                                 f"{default!r}")
         allowed = rule.option_choices.get(name)
         if allowed is not None:
-            folded = {str(a).lower() for a in allowed}
-            wrong = [v for v in (value if isinstance(value, list) else [value]) if str(v).lower() not in folded]
+            from .rulebook import outside_choices
+
+            wrong = outside_choices(allowed, value)
             if wrong:
                 raise config.error(f"{key}.{name}", f"{wrong[0]!r} is not one of {', '.join(map(str, allowed))}")
     return dict(values)

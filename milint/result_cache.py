@@ -28,7 +28,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Optional
 
-from . import __version__
+from . import __version__, fixes
 from .cachedir import KEEP_DAYS, today
 from .cachedir import stamp as file_stamp
 from .discover import Notice
@@ -67,7 +67,7 @@ class ResultCache:
     def lookup(self, relpath: str, data: bytes, kind: Optional[str]) -> Optional[tuple]:
         """(findings, notices, parsed, digest) recorded for these bytes at this path, or None."""
         entry = self._shard(_shard_of(relpath)).get(relpath)
-        if not _is_entry(entry) or entry[0] != _digest(data):
+        if not _is_entry(entry) or entry[0] != fixes.digest(data):
             return None
         return self._result(relpath, entry, kind)
 
@@ -89,7 +89,7 @@ class ResultCache:
         return findings, notices, parsed, entry[0]
 
     def record(self, relpath: str, digest: str, kind: Optional[str], findings: list[Finding],
-               notices: list[Notice], parsed: bool, stamp: Optional[list] = None) -> list:
+               notices: list[Notice], parsed: bool, stamp: Optional[list]) -> list:
         """The entry for a result, to hand to `save` (workers record, the main process saves)."""
         return [relpath, [digest, kind, self.today, encode_result(findings, notices, parsed), stamp]]
 
@@ -173,12 +173,6 @@ def _prune_runs(results: Path, keep: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _digest(data: bytes) -> str:
-    from .fixes import digest
-
-    return digest(data)
-
-
 # ------------------------------------------------------------------ what names a cache file
 def for_run(base: Path, settings: Any, toolbox: Any, rule_ids: list[str], root: Path) -> ResultCache:
     """The cache of this kind of run.  The digests of code and rule files are remembered by size
@@ -196,11 +190,11 @@ def for_run(base: Path, settings: Any, toolbox: Any, rule_ids: list[str], root: 
 
 
 def namespace(settings: Any, toolbox: Any, rule_ids: list[str], root: Path,
-              memo: Optional[tuple[dict, dict]] = None) -> str:
+              memo: tuple[dict, dict]) -> str:
     """A digest of everything besides the file itself that a result depends on.  Code and rule
     files count by content, libraries by installed version: a fresh `pip install` in each CI job
     gives new modification times, not new results.  `memo`: file digests known, and those used."""
-    known, now = memo if memo is not None else ({}, {})
+    known, now = memo
     state = {
         "root": str(root),
         "milint": __version__, "python": list(sys.version_info[:3]), "format": FORMAT,
@@ -238,9 +232,9 @@ def _code_files(toolbox: Any) -> list[str]:
 def _content_digest(files: list[str], known: dict, now: dict) -> str:
     """One digest of the files' names and contents.  `known` maps a file to [size, mtime ns, digest]
     as an earlier run saw it; `now` receives the same for these files as they are."""
-    digest = hashlib.sha256()
+    combined = hashlib.sha256()
     for file in files:
-        digest.update(file.encode("utf-8", "surrogatepass") + b"\0")
+        combined.update(file.encode("utf-8", "surrogatepass") + b"\0")
         try:
             size_and_time = file_stamp(os.stat(file))
             seen = known.get(file)
@@ -248,12 +242,12 @@ def _content_digest(files: list[str], known: dict, now: dict) -> str:
                 file_digest = seen[2]
             else:
                 with open(file, "rb") as fh:
-                    file_digest = hashlib.sha256(fh.read()).hexdigest()
+                    file_digest = fixes.digest(fh.read())
             now[file] = size_and_time + [file_digest]
         except OSError:
             file_digest = "missing"
-        digest.update(file_digest.encode("ascii", "replace"))
-    return digest.hexdigest()
+        combined.update(file_digest.encode("ascii", "replace"))
+    return combined.hexdigest()
 
 
 def _library_versions() -> list:
@@ -276,8 +270,7 @@ def _library_versions() -> list:
                 listings[site] = os.listdir(site)
             except OSError:
                 listings[site] = []
-        prefix = dist
-        out.append([module, sorted(n for n in listings[site] if n.lower().replace("-", "_").startswith(prefix)
+        out.append([module, sorted(n for n in listings[site] if n.lower().replace("-", "_").startswith(dist)
                                    and n.endswith((".dist-info", ".egg-info")))])
     return out
 

@@ -131,8 +131,8 @@ def rule_from_data(data: Any, source: str) -> Rule:
             raise _fail(source, f"example {example.file} sets option(s) the rule does not declare: "
                                 f"{', '.join(map(str, undeclared))}")
         for option, value in example.options.items():
-            allowed = {str(a).lower() for a in choices.get(option, [])}
-            if allowed and not {str(v).lower() for v in (value if isinstance(value, list) else [value])} <= allowed:
+            allowed = choices.get(option)
+            if allowed and outside_choices(allowed, value):
                 raise _fail(source, f"example {example.file}: option {option} = {value!r} is not among its choices")
     return Rule(
         id=rid, name=name, level=level, summary=str(data["summary"]).strip(),
@@ -312,6 +312,13 @@ def family_of(rule: Rule) -> str:
 
 class SelectionError(ValueError):
     """A --select/--ignore entry that names no rule."""
+
+
+def outside_choices(allowed: Iterable, value: Any) -> list:
+    """The values of an option (one, or a list) that are not among its allowed choices; choices
+    are compared without case."""
+    folded = {str(a).lower() for a in allowed}
+    return [v for v in (value if isinstance(value, list) else [value]) if str(v).lower() not in folded]
 
 
 def matches(rule: Rule, selector: str) -> bool:

@@ -355,7 +355,8 @@ def test_a_damaged_cache_is_a_miss_and_is_rewritten(repo, tmp_path, toolbox):
     digest = entry["entries"]["a.sh"][0]
     entry["entries"]["a.sh"][3] = [[["MI201", "too", "few"]], [], True]  # the right key, a damaged result
     file.write_text(json.dumps(entry))
-    assert digest and [f.rule_id for f in run([str(repo)], settings, toolbox).findings] == ["MI201"]
+    damaged = run([str(repo)], settings, toolbox)
+    assert digest and [f.rule_id for f in damaged.findings] == ["MI201"] and damaged.files_cached == 0
 
 
 def test_a_cache_folder_that_cannot_be_written_costs_only_speed(repo, tmp_path, toolbox):

@@ -120,23 +120,23 @@ def located_json(doc, path: tuple, value: Any) -> Any:
     return value
 
 
-def walk_strings(value: Any, path: tuple = (), wanted: Optional[Callable[[Any, bool, str], bool]] = None
+def walk_strings(value: Any, wanted: Callable[[Any, bool, str], bool], path: tuple = ()
                  ) -> Iterator[tuple[tuple, bool, str]]:
-    """(path, is_key, text) for every string and object key of a parsed JSON value, iteratively;
-    with `wanted(member, is_key, text)` (member: the key or index the string stands under), only
-    those it accepts -- the paths of the others, most of a template, are never built."""
+    """(path, is_key, text) for the strings and object keys of a parsed JSON value that
+    `wanted(member, is_key, text)` accepts (member: the key or index the string stands under),
+    iteratively; the paths of the others, most of a template, are never built."""
     stack: list = [(path, None, value)]
     while stack:
         here, step, node = stack.pop()
         if isinstance(node, str):
-            if wanted is None or wanted(step, False, node):
+            if wanted(step, False, node):
                 yield (here + (step,) if step is not None else here), False, node
             continue
         if step is not None:
             here = here + (step,)
         if isinstance(node, dict):
             for key, item in node.items():
-                if isinstance(key, str) and (wanted is None or wanted(key, True, key)):
+                if isinstance(key, str) and wanted(key, True, key):
                     yield here + (key,), True, key
                 stack.append((here, key, item))
         elif isinstance(node, list):

@@ -129,9 +129,7 @@ def _loose_facts(parsed) -> list[dict]:
     for path, is_key, text in walk_strings(parsed.value, wanted=_worth_reading):
         last = path[-1] if path else None
         role = None if is_key or not isinstance(last, str) else KI.ID_MEMBERS.get(last.lower())
-        has_type = "microsoft." in text.lower()
-        if not (role or has_type):
-            continue
+        has_type = "microsoft." in text.lower()  # else the string was wanted for its role
         located = parsed.key_text(path) if is_key else parsed.string(path, text)
         if role:
             facts.append(fact("id_value", located, value=located, role=role, strict=False,
