@@ -21,6 +21,9 @@ class Document:
         self._source: Optional[LStr] = None
         self._lower: Optional[str] = None
         self.problems: list[tuple[str, int, int]] = []  # (message, start, end): parse problems
+        # set by suppress.suppress_inline: a suppression here has an expiry date, so the same bytes
+        # will give another result on another day (the result cache must not keep it)
+        self.suppressions_expire = False
 
     @property
     def source(self) -> LStr:

@@ -325,7 +325,7 @@ class FileChecker:
             notices.append(Notice(document.relpath, f"internal error while reading suppressions: {exc!r}\n"
                                   f"{traceback.format_exc()}", "error"))
             return []
-        if getattr(document, "suppressions_expire", False):
+        if document.suppressions_expire:
             self._unrepeatable = True  # on the expiry date the same bytes give another result (MI903)
         out = []
         for problem in problems:
